@@ -1,0 +1,545 @@
+"""Reading a publication: periodical.yaml, issue manifests and articles → model.
+
+Every problem is collected with its location; nothing is raised for bad
+input. Callers get the model (possibly partial) and the problems, and decide
+whether to go on (validate reports, build aborts before writing anything).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+from pathlib import Path
+
+import yaml
+
+from . import locales, markdown
+from .errors import DiglotError, Location, Problems
+from .model import Article, Contributor, Issue, Periodical, Picture, PrintSettings, Section, Text
+from .yamlnodes import Doc, unknown_message
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+ISSN_RE = re.compile(r"^(\d{4})-(\d{3})([\dX])$")
+URL_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+MARKS = {"crop", "cross", "crop cross", "cross crop"}
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding periodical.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "periodical.yaml").is_file():
+            return folder
+    raise DiglotError(None, f"no periodical.yaml in {start} or any folder above it; run 'diglot init DIR' or pass --root")
+
+
+def issue_ids_on_disk(root: Path) -> list[str]:
+    issues = root / "issues"
+    if not issues.is_dir():
+        return []
+    return sorted(p.name for p in issues.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def read_publication(root: Path, only: list[str] | None = None) -> tuple[Periodical, Problems]:
+    """Read and check the periodical and its issues (all, or those in ``only``)."""
+    problems = Problems()
+    periodical = _read_periodical(root, problems)
+    available = issue_ids_on_disk(root)
+    wanted = available if not only else only
+    for issue_id in wanted:
+        if issue_id not in available:
+            problems.error(Location("issues"), unknown_message(f"no issue '{issue_id}' in issues/", issue_id, available))
+            continue
+        issue = _read_issue(root, issue_id, periodical, problems)
+        if issue is not None:
+            periodical.issues.append(issue)
+    periodical.issues.sort(key=lambda i: (i.date, i.number, i.id), reverse=True)
+    return periodical, problems
+
+
+def _read_text_file(root: Path, rel: str, problems: Problems) -> str | None:
+    try:
+        return (root / rel).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.error(Location(rel), "file not found")
+    except UnicodeDecodeError as exc:
+        problems.error(Location(rel), f"not valid UTF-8 ({exc.reason} at byte {exc.start}); save the file as UTF-8")
+    except OSError as exc:
+        problems.error(Location(rel), f"cannot read: {exc.strerror}")
+    return None
+
+
+# --- text fields -----------------------------------------------------------------
+
+
+class _Context:
+    """What the readers of one file need to know."""
+
+    def __init__(self, doc: Doc, languages: list[str], source_lang: str, domain: str):
+        self.doc = doc
+        self.languages = languages
+        self.source_lang = source_lang
+        self.domain = domain
+
+    def text(self, node: yaml.Node, what: str) -> Text | None:
+        doc = self.doc
+        if isinstance(node, yaml.MappingNode):
+            entries = doc.mapping(node, what, any_keys=True)
+            if entries is None:
+                return None
+            values: dict[str, str] = {}
+            for key, (key_node, value_node) in entries.items():
+                if key not in self.languages:
+                    doc.error(key_node, unknown_message(f"'{key}' in {what} is not an edition language", key, self.languages))
+                    continue
+                value = doc.string(value_node, f"{what} in {key}")
+                if value is not None:
+                    values[key] = value
+            missing = [lang for lang in self.languages if lang not in entries]
+            if missing:
+                doc.error(node, f"{what} lacks {', '.join(repr(m) for m in missing)}: a mapping needs a value for every edition language (or write one plain string to have it translated)")
+                return None
+            return Text(doc.at(node), self.domain, values=values, comment=what)
+        value = doc.string(node, what)
+        if value is None:
+            return None
+        return Text(doc.at(node), self.domain, source=value, lang=self.source_lang, comment=what)
+
+
+# --- periodical.yaml ---------------------------------------------------------------
+
+
+def _read_periodical(root: Path, problems: Problems) -> Periodical:
+    rel = "periodical.yaml"
+    fallback = Periodical(root=root, title=Text(Location(rel), "periodical", values={}), languages=[])
+    source = _read_text_file(root, rel, problems)
+    if source is None:
+        return fallback
+    doc = Doc(rel, problems)
+    node = doc.compose(source)
+    if node is None:
+        if not problems.errors:
+            problems.error(Location(rel, 1), "periodical.yaml is empty; it needs at least 'title' and 'languages'")
+        return fallback
+    entries = doc.mapping(
+        node,
+        "periodical.yaml",
+        required=["title", "languages"],
+        optional=["publisher", "issn", "base_url", "print", "license"],
+    )
+    if entries is None:
+        return fallback
+    languages = _read_languages(doc, entries, node)
+    ctx = _Context(doc, languages, languages[0] if languages else "", "periodical")
+    periodical = Periodical(root=root, title=fallback.title, languages=languages)
+    if "title" in entries:
+        periodical.title = ctx.text(entries["title"][1], "the periodical's title") or fallback.title
+    if "publisher" in entries:
+        periodical.publisher = ctx.text(entries["publisher"][1], "publisher")
+    if "license" in entries:
+        periodical.license = ctx.text(entries["license"][1], "license")
+    if "issn" in entries:
+        periodical.issn = _read_issn(doc, entries["issn"][1])
+    if "base_url" in entries:
+        value_node = entries["base_url"][1]
+        url = doc.string(value_node, "base_url")
+        if url is not None:
+            if not re.match(r"^https?://[^/\s]+", url):
+                doc.error(value_node, f"base_url must be an absolute http(s) URL such as https://example.org/, not '{url}'")
+            else:
+                periodical.base_url = url if url.endswith("/") else url + "/"
+    if "print" in entries:
+        periodical.print = _read_print(doc, entries["print"][1])
+    return periodical
+
+
+def _read_languages(doc: Doc, entries, node) -> list[str]:
+    if "languages" not in entries:
+        return []
+    value_node = entries["languages"][1]
+    languages: list[str] = []
+    for lang, item in doc.string_list(value_node, "languages"):
+        message = locales.check_language(lang)
+        if message:
+            doc.error(item, message)
+        elif lang in languages:
+            doc.error(item, f"language '{lang}' is listed twice")
+        else:
+            languages.append(lang)
+    if isinstance(value_node, yaml.SequenceNode) and len(languages) < 2 and len(value_node.value) < 2:
+        doc.error(value_node, "a bilingual periodical needs at least two languages, e.g. [zh_Hans, en]")
+    return languages
+
+
+def _read_issn(doc: Doc, node: yaml.Node) -> str | None:
+    value = doc.string(node, "issn")
+    if value is None:
+        return None
+    match = ISSN_RE.match(value.upper())
+    if not match:
+        doc.error(node, f"issn '{value}' is not of the form NNNN-NNNC (e.g. 2049-3630)")
+        return None
+    digits = match[1] + match[2]
+    total = sum(int(d) * w for d, w in zip(digits, range(8, 1, -1)))
+    check = (11 - total % 11) % 11
+    expected = "X" if check == 10 else str(check)
+    if match[3] != expected:
+        doc.error(node, f"issn '{value}' has a wrong check digit: expected {digits[:4]}-{digits[4:]}{expected}")
+        return None
+    return value.upper()
+
+
+def _read_print(doc: Doc, node: yaml.Node) -> PrintSettings:
+    entries = doc.mapping(node, "print", optional=["page_size", "bleed", "marks"])
+    if entries is None:
+        return PrintSettings()
+    values: dict[str, str] = {}
+    for key in ("page_size", "bleed", "marks"):
+        if key in entries:
+            value = doc.string(entries[key][1], f"print.{key}")
+            if value is None:
+                continue
+            if not re.match(r"^[A-Za-z0-9 .\-]+$", value):
+                doc.error(entries[key][1], f"print.{key} '{value}' is not a CSS value")
+                continue
+            if key == "marks" and value not in MARKS:
+                doc.error(entries[key][1], f"print.marks must be 'crop', 'cross' or 'crop cross', not '{value}'")
+                continue
+            values[key] = value
+    return PrintSettings(**values)
+
+
+# --- issue.yaml ----------------------------------------------------------------------
+
+
+def _read_issue(root: Path, issue_id: str, periodical: Periodical, problems: Problems) -> Issue | None:
+    folder = f"issues/{issue_id}"
+    rel = f"{folder}/issue.yaml"
+    if not ID_RE.match(issue_id):
+        problems.error(Location(folder), f"issue folder name '{issue_id}' must use lowercase ASCII letters, digits and '-' only")
+        return None
+    if not (root / rel).is_file():
+        problems.error(Location(folder), f"{folder}/ has no issue.yaml; run 'diglot new-issue {issue_id}' or remove the folder")
+        return None
+    source = _read_text_file(root, rel, problems)
+    if source is None:
+        return None
+    doc = Doc(rel, problems)
+    node = doc.compose(source)
+    if node is None:
+        if not problems.errors:
+            problems.error(Location(rel, 1), "issue.yaml is empty")
+        return None
+    entries = doc.mapping(
+        node,
+        "issue.yaml",
+        required=["number", "date", "title", "sections", "articles"],
+        optional=["volume", "description", "source_language", "cover", "contributors", "editors"],
+    )
+    if entries is None:
+        return None
+    languages = periodical.languages
+    source_lang = periodical.default_language if languages else ""
+    if "source_language" in entries:
+        source_lang = _read_edition_language(doc, entries["source_language"][1], "source_language", languages) or source_lang
+    ctx = _Context(doc, languages, source_lang, f"{issue_id}/issue")
+
+    number = doc.integer(entries["number"][1], "number") if "number" in entries else None
+    volume = doc.integer(entries["volume"][1], "volume") if "volume" in entries else None
+    date, precision = _read_date(doc, entries["date"][1]) if "date" in entries else (None, "day")
+    title = ctx.text(entries["title"][1], "the issue's title") if "title" in entries else None
+    description = ctx.text(entries["description"][1], "description") if "description" in entries else None
+    cover = None
+    if "cover" in entries:
+        src = doc.string(entries["cover"][1], "cover")
+        if src is not None:
+            cover = _picture(root, folder, src, doc.at(entries["cover"][1]), languages, problems)
+
+    sections = _read_sections(doc, ctx, entries.get("sections"))
+    contributors = _read_contributors(doc, ctx, entries.get("contributors"))
+    editors = []
+    if "editors" in entries:
+        for editor, item in doc.string_list(entries["editors"][1], "editors"):
+            if editor not in contributors:
+                doc.error(item, unknown_message(f"unknown contributor '{editor}' in editors", editor, contributors))
+            else:
+                editors.append(editor)
+    articles = _read_articles(root, doc, ctx, issue_id, entries.get("articles"), sections, contributors, languages, problems)
+    if number is None or date is None or title is None or not sections:
+        return None
+    return Issue(
+        id=issue_id,
+        rel=rel,
+        number=number,
+        volume=volume,
+        date=date,
+        date_precision=precision,
+        title=title,
+        description=description,
+        source_language=source_lang,
+        cover=cover,
+        sections=sections,
+        contributors=contributors,
+        editors=editors,
+        articles=articles,
+    )
+
+
+def _read_edition_language(doc: Doc, node: yaml.Node, what: str, languages: list[str]) -> str | None:
+    value = doc.string(node, what)
+    if value is None:
+        return None
+    if value not in languages:
+        doc.error(node, unknown_message(f"{what} '{value}' is not one of the periodical's languages", value, languages))
+        return None
+    return value
+
+
+def _read_date(doc: Doc, node: yaml.Node) -> tuple[dt.date | None, str]:
+    if not isinstance(node, yaml.ScalarNode):
+        doc.error(node, "date must be YYYY-MM-DD or YYYY-MM")
+        return None, "day"
+    value = node.value.strip()
+    match = DATE_RE.match(value)
+    if not match:
+        doc.error(node, f"date '{value}' must be YYYY-MM-DD or YYYY-MM")
+        return None, "day"
+    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    try:
+        return dt.date(year, month, day), ("day" if match[3] else "month")
+    except ValueError as exc:
+        doc.error(node, f"impossible date '{value}': {exc}")
+        return None, "day"
+
+
+def _read_sections(doc: Doc, ctx: _Context, pair) -> list[Section]:
+    if pair is None:
+        return []
+    items = doc.sequence(pair[1], "sections")
+    sections: list[Section] = []
+    for item in items or []:
+        entries = doc.mapping(item, "a section", required=["id", "title"])
+        if entries is None or "id" not in entries or "title" not in entries:
+            continue
+        id_node = entries["id"][1]
+        section_id = doc.string(id_node, "section id")
+        if section_id is None:
+            continue
+        if not ID_RE.match(section_id):
+            doc.error(id_node, f"section id '{section_id}' must use lowercase ASCII letters, digits and '-'")
+            continue
+        if any(s.id == section_id for s in sections):
+            doc.error(id_node, f"duplicate section id '{section_id}'")
+            continue
+        title = ctx.text(entries["title"][1], f"title of section '{section_id}'")
+        if title is not None:
+            sections.append(Section(section_id, title, doc.at(item)))
+    if items is not None and not items:
+        doc.error(pair[1], "sections must list at least one section")
+    return sections
+
+
+def _read_contributors(doc: Doc, ctx: _Context, pair) -> dict[str, Contributor]:
+    if pair is None:
+        return {}
+    entries = doc.mapping(pair[1], "contributors", any_keys=True)
+    contributors: dict[str, Contributor] = {}
+    for cid, (key_node, value_node) in (entries or {}).items():
+        if not ID_RE.match(cid):
+            doc.error(key_node, f"contributor id '{cid}' must use lowercase ASCII letters, digits and '-'")
+            continue
+        fields = doc.mapping(value_node, f"contributor '{cid}'", required=["name"], optional=["affiliation", "bio"])
+        if fields is None or "name" not in fields:
+            continue
+        name = ctx.text(fields["name"][1], f"name of '{cid}'")
+        affiliation = ctx.text(fields["affiliation"][1], f"affiliation of '{cid}'") if "affiliation" in fields else None
+        bio = ctx.text(fields["bio"][1], f"bio of '{cid}'") if "bio" in fields else None
+        if name is not None:
+            contributors[cid] = Contributor(cid, name, affiliation, bio, doc.at(key_node))
+    return contributors
+
+
+def _read_articles(root, doc, ctx, issue_id, pair, sections, contributors, languages, problems) -> list[Article]:
+    if pair is None:
+        return []
+    items = doc.sequence(pair[1], "articles")
+    if items is not None and not items:
+        doc.error(pair[1], "articles must list at least one article")
+    articles: list[Article] = []
+    section_ids = [s.id for s in sections]
+    for item in items or []:
+        entries = doc.mapping(
+            item, "an article entry", required=["slug", "section"], optional=["authors", "translators", "source_language"]
+        )
+        if entries is None or "slug" not in entries:
+            continue
+        slug_node = entries["slug"][1]
+        slug = doc.string(slug_node, "slug")
+        if slug is None:
+            continue
+        if not ID_RE.match(slug):
+            doc.error(slug_node, f"slug '{slug}' must use lowercase ASCII letters, digits and '-'")
+            continue
+        if any(a.slug == slug for a in articles):
+            doc.error(slug_node, f"duplicate slug '{slug}': each article appears once in an issue")
+            continue
+        section_id = None
+        if "section" in entries:
+            section_id = doc.string(entries["section"][1], "section")
+            if section_id is not None and section_id not in section_ids:
+                doc.error(entries["section"][1], unknown_message(f"unknown section '{section_id}'", section_id, section_ids))
+                section_id = None
+        authors = []
+        if "authors" in entries:
+            for author, author_node in doc.string_list(entries["authors"][1], "authors"):
+                if author not in contributors:
+                    doc.error(author_node, unknown_message(f"unknown contributor '{author}'", author, contributors))
+                else:
+                    authors.append(author)
+        source_lang = ctx.source_lang
+        if "source_language" in entries:
+            source_lang = _read_edition_language(doc, entries["source_language"][1], "source_language", languages) or source_lang
+        translators: dict[str, list[str]] = {}
+        if "translators" in entries:
+            tr_entries = doc.mapping(entries["translators"][1], "translators", any_keys=True) or {}
+            for lang, (key_node, value_node) in tr_entries.items():
+                if lang not in languages:
+                    doc.error(key_node, unknown_message(f"'{lang}' in translators is not an edition language", lang, languages))
+                    continue
+                if lang == source_lang:
+                    doc.error(key_node, f"translators for '{lang}', the article's own source language")
+                    continue
+                ids = []
+                for tid, tid_node in doc.string_list(value_node, f"translators for {lang}"):
+                    if tid not in contributors:
+                        doc.error(tid_node, unknown_message(f"unknown contributor '{tid}'", tid, contributors))
+                    else:
+                        ids.append(tid)
+                translators[lang] = ids
+        rel = f"issues/{issue_id}/articles/{slug}.md"
+        article = Article(
+            slug=slug,
+            issue_id=issue_id,
+            section_id=section_id or "",
+            authors=authors,
+            translators=translators,
+            source_language=source_lang,
+            rel=rel,
+            location=doc.at(item),
+        )
+        if not (root / rel).is_file():
+            doc.error(slug_node, f"article file not found: {rel}; create it or correct the slug")
+            continue
+        if _read_article(root, article, languages, problems) and section_id:
+            articles.append(article)
+    listed = {a.slug for a in articles}
+    folder = root / "issues" / issue_id / "articles"
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.md")):
+            if path.stem not in listed and not any(
+                isinstance(i, yaml.MappingNode) and any(k.value == "slug" and getattr(v, "value", None) == path.stem for k, v in i.value)
+                for i in (items or [])
+            ):
+                problems.warning(Location(f"issues/{issue_id}/articles/{path.name}"), "article is not listed in issue.yaml and will not be published")
+    return articles
+
+
+# --- articles ---------------------------------------------------------------------------
+
+
+def _read_article(root: Path, article: Article, languages: list[str], problems: Problems) -> bool:
+    """Fill ``article`` from its file; False if it could not be read at all."""
+    rel = article.rel
+    source = _read_text_file(root, rel, problems)
+    if source is None:
+        return False
+    lines = source.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+        problems.error(Location(rel, 1, 1), "missing front matter: begin the file with a line '---', then 'title: ...', then a line '---'")
+        return False
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n").rstrip() in ("---", "...")), None)
+    if end is None:
+        problems.error(Location(rel, 1, 1), "front matter is not closed: add a line '---' after its last key")
+        return False
+    doc = Doc(rel, problems, line_offset=1)
+    ctx = _Context(doc, languages, article.source_language, article.domain)
+    node = doc.compose("".join(lines[1:end]))
+    ok = True
+    if node is None:
+        if not any(p.location.path == rel for p in problems.errors):
+            problems.error(Location(rel, 2, 1), "front matter is empty: it needs at least 'title'")
+        ok = False
+    else:
+        entries = doc.mapping(node, "front matter", required=["title"], optional=["subtitle", "abstract", "keywords"])
+        if entries is None:
+            ok = False
+        else:
+            if "title" in entries:
+                article.title = ctx.text(entries["title"][1], "title")
+            if "subtitle" in entries:
+                article.subtitle = ctx.text(entries["subtitle"][1], "subtitle")
+            if "abstract" in entries:
+                article.abstract = ctx.text(entries["abstract"][1], "abstract")
+            if "keywords" in entries:
+                keywords = doc.sequence(entries["keywords"][1], "keywords") or []
+                article.keywords = [k for k in (ctx.text(item, "keyword") for item in keywords) if k is not None]
+            ok = article.title is not None
+    article.body = "".join(lines[end + 1 :])
+    article.body_line = end + 2
+    for found in markdown.find_raw_html(article.body):
+        snippet = found.snippet.splitlines()[0][:40] if found.snippet else ""
+        problems.error(
+            Location(rel, article.body_line + found.line),
+            f"raw HTML is not allowed in an article ('{snippet}'); use Markdown instead",
+        )
+        ok = False
+    folder = f"issues/{article.issue_id}"
+    for src, line in markdown.picture_sources(article.body):
+        picture = _picture(root, folder, src, Location(rel, article.body_line + line), languages, problems)
+        if picture is not None:
+            article.pictures.append(picture)
+        else:
+            ok = False
+    return ok
+
+
+def safe_rel(root: Path, folder: str, src: str) -> tuple[str | None, str | None]:
+    """``src`` (relative to ``folder``) as a root-relative path, or (None, why not)."""
+    if URL_SCHEME_RE.match(src) or src.startswith("//"):
+        return None, f"'{src}' is not a file of the publication: pictures are never fetched from the network; save it under {folder}/images/"
+    if src.startswith("/") or "\\" in src:
+        return None, f"picture path '{src}' must be relative to {folder}/ and use '/'"
+    rel = posixpath.normpath(posixpath.join(folder, src))
+    if rel.startswith("../") or rel == "..":
+        return None, f"picture path '{src}' leaves the publication root"
+    real = os.path.realpath(root / rel)
+    if os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
+        return None, f"picture path '{src}' leads outside the publication root (through a link)"
+    return rel, None
+
+
+def variant_rel(rel: str, lang: str) -> str:
+    """``images/map.png`` → ``images/map.en.png``."""
+    stem, ext = posixpath.splitext(rel)
+    return f"{stem}.{lang}{ext}"
+
+
+def _picture(root: Path, folder: str, src: str, where: Location, languages: list[str], problems: Problems) -> Picture | None:
+    rel, why = safe_rel(root, folder, src)
+    if rel is None:
+        problems.error(where, why or "bad picture path")
+        return None
+    variants = {}
+    for lang in languages:
+        candidate = variant_rel(rel, lang)
+        if (root / candidate).is_file() and safe_rel(root, "", candidate)[0]:
+            variants[lang] = candidate
+    if not (root / rel).is_file():
+        missing = [lang for lang in languages if lang not in variants]
+        if missing:
+            problems.error(where, f"picture not found: {rel}" + (f" (nor {variant_rel(rel, missing[0])})" if variants else ""))
+            return None
+    return Picture(src, rel, variants, where)

@@ -1,0 +1,392 @@
+"""Article bodies: Markdown source → messages (segments) and → HTML.
+
+An article is segmented into one message per block (heading, paragraph, list
+item paragraph, quote paragraph, table cell, footnote paragraph, picture alt
+text and caption). Rendering parses the *source* document for its block
+structure and swaps each block's inline text for its translation before the
+inline pass, so every edition has exactly the source's structure, and a
+translation equal to its msgid renders exactly the source HTML.
+
+Two markdown-it instances are used: ``_checker`` (raw HTML on) only to find
+raw HTML and report it; ``_md`` (raw HTML off) for everything else, so any
+HTML that slips into a translation is escaped as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .model import Segment
+
+#: translate(kind, text) → translation, or None to keep the source text.
+Translate = Callable[[str, str], "str | None"]
+#: resolve_image(src) → URL to put in the page, or None to drop the picture.
+ResolveImage = Callable[[str], "str | None"]
+
+
+def _make(html_on: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html_on}).enable("table")
+    md.use(footnote_plugin, inline=False)
+    return md
+
+
+_checker = _make(True)
+_md = _make(False)
+
+
+def has_letters(text: str) -> bool:
+    """A block is a message only if it has letters (not just numbers or punctuation)."""
+    return any(ch.isalpha() for ch in text)
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+_HARD_BREAK = re.compile(r"(?:\\| {2,})$")
+
+
+def normalize_inline(content: str) -> str:
+    """Join soft line breaks into one line: a space between words, nothing between CJK.
+
+    Hard breaks (two trailing spaces or a backslash) stay as newlines.
+    """
+    if "\n" not in content:
+        return content
+    lines = content.split("\n")
+    out = lines[0]
+    for line in lines[1:]:
+        if _HARD_BREAK.search(out):
+            out = out + "\n" + line
+            continue
+        out = out.rstrip(" ")
+        line = line.lstrip(" ")
+        if out and line and _wide(out[-1]) and _wide(line[0]):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+# --- finding problems ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RawHtml:
+    line: int  # 0-based within the text
+    snippet: str
+
+
+def find_raw_html(text: str, inline_only: bool = False) -> list[RawHtml]:
+    """Every raw HTML block or inline tag in ``text`` (a body, or one message)."""
+    env: dict = {}
+    if inline_only:
+        tokens: list[Token] = []
+        _checker.inline.parse(text, _checker, env, tokens)
+        return [RawHtml(0, t.content.strip()) for t in tokens if t.type == "html_inline"]
+    found = []
+    for token in _checker.parse(text, env):
+        if token.type == "html_block":
+            found.append(RawHtml(token.map[0] if token.map else 0, token.content.strip()))
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type == "html_inline":
+                    found.append(RawHtml(token.map[0] if token.map else 0, child.content.strip()))
+    return found
+
+
+# --- segmentation and translation --------------------------------------------
+
+
+@dataclass
+class Figure:
+    alt: str
+    caption: str
+    src: str
+
+
+def _lone_image(content: str) -> Figure | None:
+    """The picture if ``content`` (a paragraph's inline text) is one picture alone."""
+    if not content.startswith("!["):
+        return None
+    tokens: list[Token] = []
+    _md.inline.parse(content, _md, {"footnotes": {"refs": {}, "list": {}}}, tokens)
+    if len(tokens) != 1 or tokens[0].type != "image":
+        return None
+    image = tokens[0]
+    return Figure(alt=image.content, caption=str(image.attrGet("title") or ""), src=str(image.attrGet("src")))
+
+
+def _block_kind(tokens: list[Token], index: int, stack: list[str]) -> str:
+    opener = tokens[index - 1].type if index else ""
+    if opener == "heading_open":
+        return "heading"
+    if opener in ("th_open", "td_open"):
+        return "table cell"
+    if "footnote_reference_open" in stack:
+        return "footnote"
+    if "blockquote_open" in stack:
+        return "quote"
+    if "list_item_open" in stack:
+        return "list item"
+    return "paragraph"
+
+
+@dataclass
+class _Job:
+    """What the core rule does for one parse: collect segments, translate, mark."""
+
+    translate: Translate | None
+    source_lang_tag: str | None
+    segments: list[Segment] = field(default_factory=list)
+    fallbacks: list[Segment] = field(default_factory=list)
+    line_offset: int = 0
+
+
+def _segment_rule(state: StateCore) -> None:
+    """Core rule between 'block' and 'inline': the block structure is known, inline text not yet parsed."""
+    job: _Job | None = state.env.get("diglot")
+    if job is None:
+        return
+    tokens = state.tokens
+    stack: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.nesting == 1:
+            stack.append(token.type)
+        elif token.nesting == -1:
+            stack.pop()
+        if token.type != "inline":
+            continue
+        line = job.line_offset + (token.map[0] + 1 if token.map else 1)
+        token.content = normalize_inline(token.content)
+        kind = _block_kind(tokens, index, stack)
+        figure = _lone_image(token.content) if kind == "paragraph" else None
+        if figure is not None:
+            token.meta["figure"] = _translate_figure(job, figure, line, tokens[index - 1])
+            continue
+        if not has_letters(token.content):
+            continue
+        segment = Segment(kind, token.content, line)
+        job.segments.append(segment)
+        if job.translate is None:
+            continue
+        translated = job.translate(kind, token.content)
+        if translated is None:
+            job.fallbacks.append(segment)
+            _mark_fallback(tokens, index, job.source_lang_tag)
+        else:
+            token.content = translated
+
+
+def _translate_figure(job: _Job, figure: Figure, line: int, opener: Token) -> dict:
+    result = {"alt": figure.alt, "caption": figure.caption, "fallback": False}
+    for key, kind in (("alt", "alt text"), ("caption", "caption")):
+        text = result[key]
+        if not has_letters(text):
+            continue
+        segment = Segment(kind, text, line)
+        job.segments.append(segment)
+        if job.translate is None:
+            continue
+        translated = job.translate(kind, text)
+        if translated is None:
+            job.fallbacks.append(segment)
+            result["fallback"] = True
+        else:
+            result[key] = translated
+    if result["fallback"] and job.source_lang_tag:
+        opener.attrSet("lang", job.source_lang_tag)
+        opener.attrJoin("class", "untranslated")
+    return result
+
+
+def _mark_fallback(tokens: list[Token], index: int, lang_tag: str | None) -> None:
+    """Mark the element holding untranslated text, so drafts show it and readers' tools know its language."""
+    opener = tokens[index - 1]
+    if opener.hidden:  # a paragraph of a tight list: mark the list item
+        for candidate in reversed(tokens[: index - 1]):
+            if candidate.type == "list_item_open":
+                opener = candidate
+                break
+    opener.attrJoin("class", "untranslated")
+    if lang_tag:
+        opener.attrSet("lang", lang_tag)
+
+
+def _figure_rule(state: StateCore) -> None:
+    """Core rule after 'inline': turn lone-picture paragraphs into figures with translated alt text."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        figure = token.meta.get("figure") if token.type == "inline" else None
+        if not figure:
+            continue
+        image = token.children[0]
+        image.content = figure["alt"]
+        image.children = []
+        _md.inline.parse(figure["alt"], _md, state.env, image.children)
+        image.attrs.pop("title", None)
+        tokens[index - 1].type = "figure_open"
+        tokens[index + 1].type = "figure_close"
+        tokens[index + 1].meta["caption"] = figure["caption"]
+
+
+for _instance in (_md,):
+    _instance.core.ruler.after("block", "diglot_segment", _segment_rule)
+    _instance.core.ruler.after("inline", "diglot_figure", _figure_rule)
+
+
+# --- rendering -----------------------------------------------------------------
+
+
+def _render_figure_open(self, tokens, idx, options, env) -> str:
+    return "<figure" + self.renderAttrs(tokens[idx]) + ">\n"
+
+
+def _render_figure_close(self, tokens, idx, options, env) -> str:
+    caption = tokens[idx].meta.get("caption", "")
+    if not caption:
+        return "\n</figure>\n"
+    return f"\n<figcaption>{_md.renderInline(caption)}</figcaption>\n</figure>\n"
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    resolve: ResolveImage | None = env.get("resolve_image")
+    src = str(token.attrGet("src") or "")
+    url = resolve(unquote(src)) if resolve else src
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    if url is None:
+        return html.escape(alt)
+    attrs = f' src="{html.escape(url)}" alt="{html.escape(alt)}"'
+    title = token.attrGet("title")
+    if title:
+        attrs += f' title="{html.escape(str(title))}"'
+    return f"<img{attrs} />"
+
+
+def _render_footnote_ref_print(self, tokens, idx, options, env) -> str:
+    """Print mode: the note's text goes where it is referenced, for CSS ``float: footnote``."""
+    note_id = tokens[idx].meta["id"]
+    if tokens[idx].meta.get("subId", 0) > 0:
+        return ""  # a second reference to the same note prints it once
+    return f'<span class="footnote">{env["print_notes"].get(note_id, "")}</span>'
+
+
+def _skip(self, tokens, idx, options, env) -> str:
+    return ""
+
+
+_md.add_render_rule("figure_open", _render_figure_open)
+_md.add_render_rule("figure_close", _render_figure_close)
+_md.add_render_rule("image", _render_image)
+
+_web_rules = {name: _md.renderer.rules.get(name) for name in ("footnote_ref",)}
+
+
+@dataclass
+class Rendered:
+    html: str
+    segments: list[Segment]
+    fallbacks: list[Segment]
+
+
+def segments(body: str, line_offset: int = 0) -> list[Segment]:
+    """The messages of an article body, in document order."""
+    job = _Job(translate=None, source_lang_tag=None, line_offset=line_offset)
+    _md.parse(body, {"diglot": job})
+    return job.segments
+
+
+def render(
+    body: str,
+    *,
+    translate: Translate | None = None,
+    source_lang_tag: str | None = None,
+    resolve_image: ResolveImage | None = None,
+    mode: str = "web",
+    line_offset: int = 0,
+    id_prefix: str = "",
+) -> Rendered:
+    """Render an article body to HTML, each block replaced by its translation.
+
+    ``mode`` is ``web`` (footnotes at the end, with back-links) or ``print``
+    (each note's text at its reference, for WeasyPrint footnotes).
+    """
+    job = _Job(translate=translate, source_lang_tag=source_lang_tag, line_offset=line_offset)
+    env: dict = {"diglot": job, "resolve_image": resolve_image}
+    if id_prefix:
+        env["docId"] = id_prefix
+    tokens = _md.parse(body, env)
+    if mode == "print":
+        tokens, env["print_notes"] = _pull_footnotes(tokens, env)
+        rules = _md.renderer.rules
+        saved = rules.get("footnote_ref")
+        rules["footnote_ref"] = _render_footnote_ref_print.__get__(_md.renderer)
+        try:
+            out = _md.renderer.render(tokens, _md.options, env)
+        finally:
+            rules["footnote_ref"] = saved
+    else:
+        out = _md.renderer.render(tokens, _md.options, env)
+    return Rendered(out, job.segments, job.fallbacks)
+
+
+def _pull_footnotes(tokens: list[Token], env: dict) -> tuple[list[Token], dict[int, str]]:
+    """Remove the footnote block; return the tokens left and each note's inline HTML."""
+    notes: dict[int, list[str]] = {}
+    kept: list[Token] = []
+    current: int | None = None
+    inside_block = False
+    for token in tokens:
+        if token.type == "footnote_block_open":
+            inside_block = True
+            continue
+        if token.type == "footnote_block_close":
+            inside_block = False
+            continue
+        if not inside_block:
+            kept.append(token)
+            continue
+        if token.type == "footnote_open":
+            current = token.meta["id"]
+            notes[current] = []
+        elif token.type == "inline" and current is not None:
+            notes[current].append(_md.renderer.render(token.children or [], _md.options, env))
+    return kept, {key: " ".join(parts) for key, parts in notes.items()}
+
+
+def render_inline(text: str) -> str:
+    """Inline Markdown (a title, an abstract) → HTML, raw HTML escaped."""
+    return _md.renderInline(text)
+
+
+def plain_text(text: str) -> str:
+    """Inline Markdown → plain text (for <title>, metadata, feeds)."""
+    tokens: list[Token] = []
+    _md.inline.parse(text, _md, {"footnotes": {"refs": {}, "list": {}}}, tokens)
+    return _md.renderer.renderInlineAsText(tokens, _md.options, {})
+
+
+def picture_sources(body: str) -> list[tuple[str, int]]:
+    """Every picture's ``src`` in a body, with its 0-based line."""
+    found = []
+    for token in _md.parse(body, {}):
+        if token.type != "inline":
+            continue
+        stack = list(token.children or [])
+        while stack:
+            child = stack.pop(0)
+            if child.type == "image":
+                found.append((unquote(str(child.attrGet("src") or "")), token.map[0] if token.map else 0))
+            stack[:0] = child.children or []
+    return found
