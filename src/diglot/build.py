@@ -1,0 +1,167 @@
+"""diglot build: plan → render everything in memory → write.
+
+Nothing is written until every page and PDF has rendered and, for a release
+build, every edition is complete; the site folder is then swapped in whole,
+so bad input never leaves half an output.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import locales
+from .edition import Edition
+from .errors import Location, Problems, ProblemsFound
+from .fsutil import atomic_write
+from .manifest import read_publication
+from .model import Periodical
+from .render_html import SiteRenderer, pdf_path
+from .theme import template_dirs
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class BuildOptions:
+    issues: list[str] | None = None
+    languages: list[str] | None = None
+    formats: tuple[str, ...] = FORMATS
+    draft: bool = False
+    out: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    periodical: Periodical
+    written: list[str] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+
+
+#: progress(description, total) → a callable advancing that task by one step.
+Progress = Callable[[str, int], Callable[[], None]]
+
+
+def _no_progress(description: str, total: int) -> Callable[[], None]:
+    return lambda: None
+
+
+def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) -> BuildResult:
+    periodical, problems = read_publication(root)
+    problems.raise_if_errors()
+    languages = options.languages or periodical.languages
+    for lang in languages:
+        if lang not in periodical.languages:
+            problems.error(Location("periodical.yaml"), f"'{lang}' is not an edition language of this periodical ({', '.join(periodical.languages)})")
+    issue_ids = options.issues or [i.id for i in periodical.issues]
+    for issue_id in issue_ids:
+        if issue_id not in [i.id for i in periodical.issues]:
+            problems.error(Location("issues"), f"no issue '{issue_id}'")
+    problems.raise_if_errors()
+
+    editions = [Edition(periodical, lang, draft=options.draft, problems=problems) for lang in languages]
+    out = options.out or root / "build"
+    result = BuildResult(periodical, problems=problems)
+
+    pdfs: dict[str, bytes] = {}
+    if "pdf" in options.formats:
+        from weasyprint.text.fonts import FontConfiguration
+
+        from .render_pdf import render_pdf
+
+        font_config = FontConfiguration()
+        for edition in editions:
+            step = progress(f"PDF {edition.tag}", len(issue_ids))
+            for issue_id in issue_ids:
+                pdfs[pdf_path(issue_id, edition.tag)] = render_pdf(periodical, edition, periodical.issue(issue_id), font_config)
+                step()
+
+    pages: dict[str, str] = {}
+    if "html" in options.formats:
+        with_pdf = "pdf" in options.formats or all(
+            (out / pdf_path(i, e.tag)).is_file() for i in issue_ids for e in editions
+        )
+        step = progress("web edition", 1)
+        pages = SiteRenderer(periodical, editions, with_pdf=with_pdf, issue_ids=issue_ids).render()
+        step()
+        if not periodical.base_url:
+            problems.warning(Location("periodical.yaml"), "no base_url: the Atom feeds, sitemap and canonical links are skipped")
+
+    _check_complete(editions, options.draft, problems)
+    problems.raise_if_errors()
+
+    for rel, data in pdfs.items():
+        atomic_write(out / rel, data)
+        result.written.append(f"{_rel_out(root, out)}{rel}")
+    if pages:
+        _write_site(root, out, pages, editions, pdfs)
+        result.written.append(f"{_rel_out(root, out)}site/")
+    return result
+
+
+def _rel_out(root: Path, out: Path) -> str:
+    try:
+        return out.resolve().relative_to(root.resolve()).as_posix() + "/"
+    except ValueError:
+        return str(out) + "/"
+
+
+def _check_complete(editions: list[Edition], draft: bool, problems: Problems) -> None:
+    for edition in editions:
+        missing = edition.lookup.missing
+        if not missing:
+            continue
+        if draft:
+            problems.warning(
+                Location(f"locale/{edition.lang}"),
+                f"draft: {len(missing)} message{'s' if len(missing) != 1 else ''} shown in the source language in the {edition.tag} edition",
+            )
+            continue
+        for item in missing:
+            excerpt = item.msgid if len(item.msgid) <= 60 else item.msgid[:57] + "..."
+            problems.error(item.location, f"{item.reason} in the {edition.tag} edition: \"{excerpt}\"")
+        problems.error(
+            Location(f"locale/{edition.lang}"),
+            f"the {edition.tag} edition is incomplete ({len(missing)} message{'s' if len(missing) != 1 else ''}); translate them, or build a draft with --draft",
+        )
+
+
+def _write_site(root: Path, out: Path, pages: dict[str, str], editions: list[Edition], pdfs: dict[str, bytes]) -> None:
+    """Write the whole site into a fresh folder, then swap it in for the old one."""
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / f".site.new-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    try:
+        for rel, html in pages.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html, encoding="utf-8")
+        assets = sorted(set().union(*(e.assets for e in editions)))
+        for rel in assets:
+            target = staging / "media" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / rel, target)
+        css = next((d / "web.css" for d in template_dirs(root) if (d / "web.css").is_file()), None)
+        if css is not None:
+            (staging / "assets").mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(css, staging / "assets" / "web.css")
+        pdf_dir = out / "pdf"
+        if pdf_dir.is_dir():
+            (staging / "pdf").mkdir(exist_ok=True)
+            for path in sorted(pdf_dir.glob("*.pdf")):
+                shutil.copyfile(path, staging / "pdf" / path.name)
+        site = out / "site"
+        old = out / f".site.old-{os.getpid()}"
+        if site.exists():
+            os.replace(site, old)
+        os.replace(staging, site)
+        if old.exists():
+            shutil.rmtree(old)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)

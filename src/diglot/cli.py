@@ -1,0 +1,297 @@
+"""The command line: thin commands calling the library.
+
+Problems in the input become ``path:line:col: error: message`` lines and
+exit status 1; wrong use of the command line exits with 2 (click). A Python
+traceback only appears with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DiglotError, Problems, ProblemsFound
+
+
+class Context:
+    def __init__(self, root: Path | None, debug: bool, quiet: bool):
+        self._root = root
+        self.debug = debug
+        self.quiet = quiet
+
+    @property
+    def root(self) -> Path:
+        from .manifest import find_root
+
+        if self._root is not None:
+            if not (self._root / "periodical.yaml").is_file():
+                raise DiglotError(None, f"{self._root} holds no periodical.yaml")
+            return self._root.resolve()
+        return find_root(Path.cwd())
+
+
+def echo_problems(problems: Problems | list) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def handle_errors(func):
+    """Turn diglot's exceptions into messages and exit codes."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        debug = ctx.find_object(Context).debug if ctx.find_object(Context) else False
+        try:
+            return func(*args, **kwargs)
+        except ProblemsFound as exc:
+            echo_problems(exc.problems)
+            click.echo(f"diglot: {exc}", err=True)
+            sys.exit(1)
+        except DiglotError as exc:
+            if debug:
+                raise
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(f"error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="diglot")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="The publication folder (default: the nearest folder above holding periodical.yaml).")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None, debug: bool, quiet: bool) -> None:
+    """diglot: a bilingual periodical from YAML, Markdown and gettext catalogs.
+
+    \b
+    Example:
+      diglot init my-magazine && cd my-magazine
+      diglot update && diglot build
+    """
+    ctx.obj = Context(root, debug, quiet)
+
+
+def _read(ctx: Context, issues: tuple[str, ...]):
+    from .manifest import read_publication
+
+    return read_publication(ctx.root, list(issues) or None)
+
+
+def _languages(periodical, lang: tuple[str, ...]) -> list[str]:
+    for value in lang:
+        if value not in periodical.languages:
+            raise click.BadParameter(f"'{value}' is not one of the periodical's languages ({', '.join(periodical.languages)})", param_hint="-l/--lang")
+    return list(lang) or list(periodical.languages)
+
+
+@main.command()
+@click.argument("issues", nargs=-1)
+@click.pass_obj
+@handle_errors
+def validate(ctx: Context, issues: tuple[str, ...]) -> None:
+    """Check manifests, articles, pictures and catalogs; list every problem.
+
+    \b
+    Example:
+      diglot validate            # the whole publication
+      diglot validate 2026-10    # one issue
+    """
+    from .catalogs import validate_catalogs
+
+    periodical, problems = _read(ctx, issues)
+    count = validate_catalogs(periodical.root, problems)
+    echo_problems(problems)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    articles = sum(len(i.articles) for i in periodical.issues)
+    summary = f"{len(periodical.issues)} issue(s), {articles} article(s), {count} catalog(s): {errors} error(s), {warnings} warning(s)"
+    click.echo(summary, err=bool(errors))
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("issues", nargs=-1)
+@click.pass_obj
+@handle_errors
+def extract(ctx: Context, issues: tuple[str, ...]) -> None:
+    """Write the message templates (.pot) under locale/pot/.
+
+    \b
+    Example:
+      diglot extract
+    """
+    from . import catalogs
+
+    periodical, problems = _read(ctx, issues)
+    problems.raise_if_errors()
+    echo_problems(problems)
+    report, _dates = catalogs.extract(periodical, catalogs.collect_units(periodical))
+    for rel in report.written:
+        click.echo(f"wrote {rel}")
+    click.echo(f"{len(report.written)} template(s) written, {len(report.unchanged)} unchanged")
+
+
+@main.command()
+@click.argument("issues", nargs=-1)
+@click.option("-l", "--lang", multiple=True, help="Only this language (repeatable).")
+@click.pass_obj
+@handle_errors
+def update(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...]) -> None:
+    """Extract, then create or merge the .po catalogs; never loses a translation.
+
+    Changed blocks keep their old translation marked fuzzy (with the previous
+    msgid); removed blocks become obsolete (#~).
+
+    \b
+    Example:
+      diglot update -l en
+    """
+    from . import catalogs
+
+    periodical, problems = _read(ctx, issues)
+    problems.raise_if_errors()
+    languages = _languages(periodical, lang)
+    report = catalogs.update(periodical, catalogs.collect_units(periodical), languages, problems)
+    for rel in report.written:
+        click.echo(f"wrote {rel}")
+    echo_problems(problems)
+    click.echo(f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged")
+    if problems.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("issues", nargs=-1)
+@click.option("-l", "--lang", multiple=True, help="Only this language's editions (repeatable).")
+@click.option("--format", "formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
+@click.option("--draft", is_flag=True, help="Show the source text where a translation is missing or fuzzy, marked.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/ in the publication).")
+@click.pass_obj
+@handle_errors
+def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats: str, draft: bool, out: Path | None) -> None:
+    """Render the web and print editions into build/.
+
+    A release build (the default) refuses an edition with untranslated or
+    fuzzy messages and lists them; --draft falls back to the source text.
+
+    \b
+    Example:
+      diglot build --draft --format html
+      diglot build 2026-10 -l en --format pdf
+    """
+    from .build import FORMATS, BuildOptions
+    from .build import build as run_build
+
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    for name in wanted:
+        if name not in FORMATS:
+            hint = " (the parallel edition is not available yet)" if name == "parallel" else ""
+            raise click.BadParameter(f"unknown format '{name}'{hint}; choose from {', '.join(FORMATS)}", param_hint="--format")
+    root = ctx.root
+    options = BuildOptions(issues=list(issues) or None, languages=list(lang) or None, formats=wanted, draft=draft, out=out)
+    progress_cm, progress = _progress(ctx)
+    with progress_cm:
+        result = run_build(root, options, progress)
+    echo_problems(result.problems)
+    for rel in result.written:
+        click.echo(f"wrote {rel}")
+
+
+def _progress(ctx: Context):
+    """A rich progress display on a terminal, nothing otherwise."""
+    from contextlib import nullcontext
+
+    if ctx.quiet or not sys.stderr.isatty():
+        return nullcontext(), lambda description, total: (lambda: None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True))
+
+    def add(description: str, total: int):
+        task = bars.add_task(description, total=total)
+        return lambda: bars.advance(task)
+
+    return bars, add
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@handle_errors
+def init(directory: Path) -> None:
+    """Create a new publication with one example issue, ready to build.
+
+    \b
+    Example:
+      diglot init my-magazine
+      cd my-magazine && diglot build
+    """
+    from .scaffold import init_publication
+
+    init_publication(directory)
+    click.echo(f"created {directory}/ — next: cd {directory} && diglot build")
+
+
+@main.command("new-issue")
+@click.argument("issue_id")
+@click.option("--number", type=int, help="Issue number (default: one more than the highest).")
+@click.option("--date", "date", help="YYYY-MM-DD or YYYY-MM (default: today).")
+@click.pass_obj
+@handle_errors
+def new_issue(ctx: Context, issue_id: str, number: int | None, date: str | None) -> None:
+    """Scaffold issues/ISSUE_ID/issue.yaml and a first article.
+
+    \b
+    Example:
+      diglot new-issue 2027-04 --date 2027-04
+    """
+    from .scaffold import new_issue as scaffold_issue
+
+    written = scaffold_issue(ctx.root, issue_id, number=number, date=date)
+    for rel in written:
+        click.echo(f"wrote {rel}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def doctor(as_json: bool) -> None:
+    """Check fonts, HarfBuzz subsetting, Pango and WeasyPrint; say what to install.
+
+    \b
+    Example:
+      diglot doctor
+    """
+    from .doctor import diagnose
+
+    findings = diagnose()
+    if as_json:
+        click.echo(json.dumps([f.__dict__ for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            mark = "ok  " if f.ok else "FAIL"
+            line = f"{mark} {f.what}: {f.detail}"
+            if f.fix:
+                line += f"\n     fix: {f.fix}"
+            click.echo(line)
+    if not all(f.ok for f in findings):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

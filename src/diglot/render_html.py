@@ -1,0 +1,232 @@
+"""The web edition: pages, feeds and sitemap, returned as strings keyed by site path.
+
+Links between pages are relative (``../index.html``), so ``build/site`` works
+from any static host and from the file system alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__, locales
+from .edition import Edition, IssueView, relative_url
+from .model import Periodical
+from .theme import template_dirs
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def environment(root: Path, edition: Edition | None) -> jinja2.Environment:
+    """A Jinja2 environment over the theme, with the edition's translations installed."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root)]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    if edition is not None:
+        env.install_gettext_callables(edition.gettext, edition.ngettext, newstyle=True)
+    else:
+        env.install_null_translations(newstyle=True)
+    return env
+
+
+def issue_path(tag: str, issue_id: str) -> str:
+    return f"{tag}/{issue_id}/index.html"
+
+
+def article_path(tag: str, issue_id: str, slug: str) -> str:
+    return f"{tag}/{issue_id}/{slug}/index.html"
+
+
+def pdf_path(issue_id: str, tag: str) -> str:
+    return f"pdf/{issue_id}.{tag}.pdf"
+
+
+@dataclass
+class Page:
+    path: str
+    html_lang: str
+
+
+class SiteRenderer:
+    """Renders every page of the web edition for the given editions."""
+
+    def __init__(self, periodical: Periodical, editions: list[Edition], *, with_pdf: bool, issue_ids: list[str]):
+        self.periodical = periodical
+        self.editions = editions
+        self.with_pdf = with_pdf
+        self.issue_ids = issue_ids
+        self.pages: dict[str, str] = {}
+        self.page_langs: dict[str, str] = {}
+
+    def languages(self, page_for_lang) -> list[dict]:
+        """The language switch: every edition's counterpart of the current page."""
+        return [
+            {
+                "lang": e.lang,
+                "tag": e.tag,
+                "html_lang": e.html_lang,
+                "name": locales.language_name(e.lang),
+                "target": page_for_lang(e.tag),
+            }
+            for e in self.editions
+        ]
+
+    def render(self) -> dict[str, str]:
+        for edition in self.editions:
+            self._render_edition(edition)
+        self._render_home()
+        if self.periodical.base_url:
+            self.pages["sitemap.xml"] = self._sitemap()
+            for edition in self.editions:
+                self.pages[f"{edition.tag}/feed.xml"] = self._feed(edition)
+        return self.pages
+
+    def _context(self, edition: Edition, env: jinja2.Environment, page: str, counterpart) -> dict:
+        periodical = self.periodical
+
+        def url(target: str) -> str:
+            return relative_url(target, page)
+
+        alternates = self.languages(counterpart)
+        base = periodical.base_url
+        return {
+            "edition": edition,
+            "lang": edition.lang,
+            "html_lang": edition.html_lang,
+            "tag": edition.tag,
+            "page": page,
+            "url": url,
+            "periodical_title": edition.text(periodical.title),
+            "publisher": edition.text(periodical.publisher),
+            "license": edition.text(periodical.license),
+            "issn": periodical.issn,
+            "alternates": alternates,
+            "canonical": (base + page.removesuffix("index.html")) if base else None,
+            "absolute": (lambda target: base + target.removesuffix("index.html")) if base else None,
+            "draft": edition.draft,
+            "generator": f"diglot {__version__}",
+            "with_pdf": self.with_pdf,
+            "pdf_path": pdf_path,
+            "issue_path": issue_path,
+            "article_path": article_path,
+        }
+
+    def _render_edition(self, edition: Edition) -> None:
+        env = environment(self.periodical.root, edition)
+        tag = edition.tag
+        issues: list[IssueView] = []
+        for issue in self.periodical.issues:
+            def image_url(rel: str, slug: str, issue=issue) -> str:
+                return relative_url(f"media/{rel}", article_path(tag, issue.id, slug))
+
+            issues.append(edition.issue_view(issue, mode="web", image_url=image_url))
+
+        page = f"{tag}/index.html"
+        ctx = self._context(edition, env, page, lambda t: f"{t}/index.html")
+        self._put(page, edition, env.get_template("archive.html").render(ctx, issues=issues))
+
+        for view in issues:
+            if view.id not in self.issue_ids:
+                continue
+            page = issue_path(tag, view.id)
+            ctx = self._context(edition, env, page, lambda t, v=view: issue_path(t, v.id))
+            self._put(page, edition, env.get_template("issue.html").render(ctx, issue=view))
+            for index, article in enumerate(view.articles):
+                page = article_path(tag, view.id, article.slug)
+                ctx = self._context(edition, env, page, lambda t, v=view, a=article: article_path(t, v.id, a.slug))
+                previous = view.articles[index - 1] if index > 0 else None
+                following = view.articles[index + 1] if index + 1 < len(view.articles) else None
+                html = env.get_template("article.html").render(
+                    ctx, issue=view, article=article, previous=previous, next=following
+                )
+                self._put(page, edition, html)
+
+    def _put(self, page: str, edition: Edition, html: str) -> None:
+        self.pages[page] = html
+        self.page_langs[page] = edition.lang
+
+    def _render_home(self) -> None:
+        first = self.editions[0]
+        env = environment(self.periodical.root, None)
+        page = "index.html"
+        choices = [
+            {
+                "html_lang": e.html_lang,
+                "name": locales.language_name(e.lang),
+                "title": e.text(self.periodical.title),
+                "target": f"{e.tag}/index.html",
+            }
+            for e in self.editions
+        ]
+        self.pages[page] = env.get_template("home.html").render(
+            choices=choices,
+            url=lambda target: relative_url(target, page),
+            html_lang=first.html_lang,
+            title=" · ".join(str(c["title"]) for c in choices),
+            generator=f"diglot {__version__}",
+        )
+
+    # --- sitemap and feeds --------------------------------------------------------
+
+    def _sitemap(self) -> str:
+        ET.register_namespace("", SITEMAP)
+        ET.register_namespace("xhtml", XHTML)
+        urlset = ET.Element(f"{{{SITEMAP}}}urlset")
+        base = self.periodical.base_url or ""
+        groups: dict[str, dict[str, str]] = {}
+        for page, lang in self.page_langs.items():
+            tag = locales.url_tag(lang)
+            groups.setdefault(page.split("/", 1)[1], {})[lang] = page
+        for rest, by_lang in groups.items():
+            for lang, page in by_lang.items():
+                entry = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
+                ET.SubElement(entry, f"{{{SITEMAP}}}loc").text = base + page.removesuffix("index.html")
+                for other_lang, other in by_lang.items():
+                    ET.SubElement(
+                        entry,
+                        f"{{{XHTML}}}link",
+                        {"rel": "alternate", "hreflang": locales.bcp47(other_lang), "href": base + other.removesuffix("index.html")},
+                    )
+        ET.indent(urlset)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(urlset, encoding="unicode") + "\n"
+
+    def _feed(self, edition: Edition) -> str:
+        ET.register_namespace("", ATOM)
+        base = self.periodical.base_url or ""
+        tag = edition.tag
+        feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": edition.html_lang})
+        ET.SubElement(feed, f"{{{ATOM}}}title").text = edition.text(self.periodical.title).plain
+        ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base}{tag}/"
+        ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": f"{base}{tag}/feed.xml"})
+        ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": f"{base}{tag}/"})
+        issues = self.periodical.issues
+        newest = max((i.date for i in issues), default=dt.date(2000, 1, 1))
+        ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{newest.isoformat()}T00:00:00Z"
+        ET.SubElement(feed, f"{{{ATOM}}}generator").text = "diglot"
+        for issue in issues:
+            for article in issue.articles:
+                entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+                link = f"{base}{tag}/{issue.id}/{article.slug}/"
+                ET.SubElement(entry, f"{{{ATOM}}}title").text = edition.text(article.title).plain
+                ET.SubElement(entry, f"{{{ATOM}}}id").text = link
+                ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": link})
+                ET.SubElement(entry, f"{{{ATOM}}}updated").text = f"{issue.date.isoformat()}T00:00:00Z"
+                for author in article.authors:
+                    person = ET.SubElement(entry, f"{{{ATOM}}}author")
+                    ET.SubElement(person, f"{{{ATOM}}}name").text = edition.text(issue.contributors[author].name).plain
+                if article.abstract is not None:
+                    ET.SubElement(entry, f"{{{ATOM}}}summary").text = edition.text(article.abstract).plain
+        ET.indent(feed)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

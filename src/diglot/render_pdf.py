@@ -1,0 +1,128 @@
+"""Print editions through WeasyPrint: returns PDF bytes.
+
+WeasyPrint only ever sees files of the publication: :class:`SafeFetcher`
+serves regular files inside the publication root and refuses everything else
+(the network, other files, device files), recording each refusal.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import stat
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
+
+from . import __version__, locales
+from .edition import Edition
+from .errors import DiglotError, Location
+from .model import Issue, Periodical
+from .render_html import environment
+
+
+class SafeFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher confined to the publication root."""
+
+    def __init__(self, root: Path, **kwargs):
+        super().__init__(**kwargs)
+        self.root = os.path.realpath(root)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return self._refuse(url, "only files inside the publication are read")
+        path = os.path.realpath(unquote(parts.path))
+        if os.path.commonpath([path, self.root]) != self.root:
+            return self._refuse(url, "outside the publication root")
+        try:
+            info = os.stat(path)
+        except OSError:
+            return self._refuse(url, "no such file")
+        if not stat.S_ISREG(info.st_mode):
+            return self._refuse(url, "not a regular file")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(path2url(path), body, {"Content-Type": mime})
+
+    def _refuse(self, url: str, why: str):
+        self.refused.append(f"{url} ({why})")
+        raise ValueError(f"diglot refused to fetch {url}: {why}")
+
+
+def font_stack_css(periodical: Periodical) -> str:
+    """Page size, bleed and marks from periodical.yaml (the values were checked when read)."""
+    settings = periodical.print
+    rules = [f"size: {settings.page_size};"]
+    if settings.bleed:
+        rules.append(f"bleed: {settings.bleed};")
+    if settings.marks:
+        rules.append(f"marks: {settings.marks};")
+    return "@page { " + " ".join(rules) + " }"
+
+
+def print_html(periodical: Periodical, edition: Edition, issue: Issue) -> tuple[str, str]:
+    """The print edition's HTML and its stylesheet."""
+    root = periodical.root
+
+    def image_url(rel: str, _slug: str) -> str:
+        return path2url(str(root / rel))
+
+    view = edition.issue_view(issue, mode="print", image_url=image_url)
+    env = environment(root, edition)
+    authors: list[str] = []
+    for article in view.articles:
+        for author in article.authors:
+            if author.name.plain not in authors:
+                authors.append(author.name.plain)
+    keywords: list[str] = []
+    for article in view.articles:
+        for keyword in article.keywords:
+            if keyword.plain not in keywords:
+                keywords.append(keyword.plain)
+    html = env.get_template("print.html").render(
+        edition=edition,
+        issue=view,
+        html_lang=edition.html_lang,
+        tag=edition.tag,
+        cjk=locales.is_cjk(edition.lang),
+        periodical_title=edition.text(periodical.title),
+        publisher=edition.text(periodical.publisher),
+        license=edition.text(periodical.license),
+        issn=periodical.issn,
+        authors=authors,
+        keywords=keywords,
+        cover_url=image_url(view.cover_rel, "") if view.cover_rel else None,
+        generator=f"diglot {__version__}",
+    )
+    css = env.loader.get_source(env, "print.css")[0]
+    return html, css + "\n" + font_stack_css(periodical)
+
+
+def render_pdf(periodical: Periodical, edition: Edition, issue: Issue, font_config: FontConfiguration | None = None) -> bytes:
+    html, css = print_html(periodical, edition, issue)
+    fetcher = SafeFetcher(periodical.root)
+    font_config = font_config or FontConfiguration()
+    logger = logging.getLogger("weasyprint")
+    previous = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        document = HTML(string=html, base_url=path2url(str(periodical.root)) + "/", url_fetcher=fetcher)
+        pdf = document.write_pdf(
+            stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=fetcher)],
+            font_config=font_config,
+            uncompressed_pdf=False,
+        )
+    except Exception as exc:  # WeasyPrint failures become located errors
+        raise DiglotError(Location(issue.rel), f"rendering the {edition.tag} PDF failed: {exc}") from exc
+    finally:
+        logger.setLevel(previous)
+    if fetcher.refused:
+        raise DiglotError(Location(issue.rel), "the print edition asked for files outside the publication: " + "; ".join(fetcher.refused))
+    return pdf
