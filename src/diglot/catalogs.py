@@ -426,14 +426,22 @@ class Lookup:
         self.problems = problems
         self._catalogs: dict[str, dict[str, polib.POEntry] | None] = {}
         self.missing: list[Missing] = []
+        self.builtin_theme = False
         self._missing_keys: set[tuple[str, str]] = set()
 
     def catalog(self, domain: str) -> dict[str, polib.POEntry] | None:
         if domain not in self._catalogs:
             rel = po_rel(self.lang, domain)
             entries = None
-            if (self.root / rel).is_file():
-                po = read_po(self.root, rel, self.problems)
+            source: Path | None = self.root / rel
+            if domain == "theme" and not source.is_file():
+                # A publication without its own theme catalog uses the built-in theme's translations.
+                source = builtin_catalog(self.lang)
+                if source is not None:
+                    rel = source.as_posix()
+                    self.builtin_theme = True
+            if source is not None and source.is_file():
+                po = read_po(source.parent, source.name, self.problems) if domain == "theme" and self.builtin_theme else read_po(self.root, rel, self.problems)
                 if po is not None:
                     entries = {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None}
                     for entry in entries.values():
