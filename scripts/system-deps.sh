@@ -1,0 +1,50 @@
+#!/bin/sh
+# Installs the Debian packages diglot needs (fonts, HarfBuzz subsetting,
+# gettext and poppler for the tests), or says exactly what to install.
+set -eu
+
+PACKAGES="fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 gettext poppler-utils"
+
+if command -v dpkg-query >/dev/null 2>&1; then
+    missing=""
+    for pkg in $PACKAGES; do
+        status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+        case "$status" in
+            *"install ok installed"*) ;;
+            *) missing="$missing $pkg" ;;
+        esac
+    done
+    if [ -z "$missing" ]; then
+        exit 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing Debian packages:$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        # shellcheck disable=SC2086
+        apt-get install -y -qq --no-install-recommends $missing >/dev/null
+        exit 0
+    fi
+    echo "diglot needs these Debian packages:$missing" >&2
+    echo "install them with: sudo apt-get install$missing" >&2
+    exit 1
+fi
+
+# Not Debian: check what matters and name it.
+problems=0
+for family in "Noto Serif CJK SC" "Noto Sans CJK SC" "Noto Serif" "Noto Sans"; do
+    if ! fc-list : family 2>/dev/null | grep -q "$family"; then
+        echo "missing font: $family (Noto CJK and Noto Serif/Sans from your system's packages or https://notofonts.github.io)" >&2
+        problems=1
+    fi
+done
+for tool in msgfmt pdftotext pdffonts; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "missing tool: $tool (GNU gettext / poppler utilities)" >&2
+        problems=1
+    fi
+done
+if [ "$problems" = 1 ]; then
+    echo "also install HarfBuzz's subsetting library (libharfbuzz-subset), or CJK PDFs render ~20x slower" >&2
+    exit 1
+fi
