@@ -110,8 +110,11 @@ def render_pdf(periodical: Periodical, edition: Edition, issue: Issue, font_conf
     fetcher = SafeFetcher(periodical.root)
     font_config = font_config or FontConfiguration()
     logger = logging.getLogger("weasyprint")
-    previous = logger.level
+    collector = _Collector()
+    previous, propagate = logger.level, logger.propagate
     logger.setLevel(logging.ERROR)
+    logger.addHandler(collector)
+    logger.propagate = False
     try:
         document = HTML(string=html, base_url=path2url(str(periodical.root)) + "/", url_fetcher=fetcher)
         pdf = document.write_pdf(
@@ -123,6 +126,21 @@ def render_pdf(periodical: Periodical, edition: Edition, issue: Issue, font_conf
         raise DiglotError(Location(issue.rel), f"rendering the {edition.tag} PDF failed: {exc}") from exc
     finally:
         logger.setLevel(previous)
+        logger.removeHandler(collector)
+        logger.propagate = propagate
     if fetcher.refused:
         raise DiglotError(Location(issue.rel), "the print edition asked for files outside the publication: " + "; ".join(fetcher.refused))
+    if collector.messages:
+        # WeasyPrint reports layout errors (a dangling link, a CSS value it drops) without failing.
+        raise DiglotError(Location(issue.rel), f"the {edition.tag} print edition has layout errors: " + "; ".join(collector.messages[:5]))
     return pdf
+
+
+class _Collector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "refused to fetch" not in record.getMessage():
+            self.messages.append(record.getMessage())
