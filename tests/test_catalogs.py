@@ -145,7 +145,7 @@ def test_a_catalog_that_does_not_parse_is_reported_and_left_alone(pub):
     edit(pub, "issues/example/issue.yaml", "title: 第一期", "title: 第一期（修订）")
     result = run("--root", str(pub), "update")
     assert result.exit_code == 1
-    assert f"{WELCOME}:3: error: catalog does not parse" in result.stderr
+    assert f"{WELCOME}:3:1: error: catalog does not parse: unexpected 'this'" in result.stderr
     assert broken.read_bytes() == before
     assert "第一期（修订）" in other.read_text(encoding="utf-8")  # the other catalogs still update
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import polib
 from rapidfuzz import fuzz, process
 
-from . import locales, markdown
+from . import locales, markdown, polint
 from .errors import Location, Problems
 from .fsutil import write_if_changed
 from .model import Article, Issue, Periodical, Text
@@ -232,16 +232,39 @@ def read_po(root: Path, rel: str, problems: Problems) -> polib.POFile | None:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        problems.error(Location(rel), f"catalog is not valid UTF-8 ({exc.reason}); it must be saved as UTF-8")
+        line = exc.object[: exc.start].count(b"\n") + 1
+        problems.error(Location(rel, line, 1), f"catalog is not valid UTF-8 ({exc.reason}); it must be saved as UTF-8")
+        return None
+    text = text.removeprefix("\ufeff")
+    syntax = polint.lint(text)
+    if syntax:
+        for line, col, message in syntax[:5]:
+            problems.error(Location(rel, line, col), f"catalog does not parse: {message}; fix it by hand (diglot update leaves it alone until then)")
         return None
     try:
         return polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
     except (OSError, ValueError) as exc:
-        match = _POLIB_LINE.search(str(exc))
-        line = int(match[1]) if match else 0
         reason = str(exc).replace("in po file ", "").strip()
-        problems.error(Location(rel, line), f"catalog does not parse: {reason}; fix it by hand (diglot update leaves it alone until then)")
+        match = _POLIB_LINE.search(reason)
+        line = int(match[1]) if match else 1
+        duplicate = re.search(r'Entry "(.*)" already exists', reason, re.S)
+        if duplicate:
+            line = _line_of(text, duplicate[1], occurrence=2)
+            reason = f"the message \"{duplicate[1][:40]}\" appears twice"
+        problems.error(Location(rel, line, 1), f"catalog does not parse: {reason}; fix it by hand (diglot update leaves it alone until then)")
         return None
+
+
+def _line_of(text: str, msgid: str, occurrence: int = 1) -> int:
+    """The line of the ``occurrence``-th entry whose msgid starts like ``msgid`` (1 if not found)."""
+    start = 'msgid "' + msgid.split("\n")[0][:30].replace("\\", "\\\\").replace('"', '\\"')
+    seen = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(start) or (line == 'msgid ""' and not msgid):
+            seen += 1
+            if seen == occurrence:
+                return number
+    return 1
 
 
 def _entry_key(entry: polib.POEntry) -> tuple[str | None, str]:
@@ -444,8 +467,9 @@ class Lookup:
                 po = read_po(source.parent, source.name, self.problems) if domain == "theme" and self.builtin_theme else read_po(self.root, rel, self.problems)
                 if po is not None:
                     entries = {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None}
+                    lines = source.read_text(encoding="utf-8-sig").splitlines()
                     for entry in entries.values():
-                        _check_raw_html(rel, entry, self.problems)
+                        _check_raw_html(rel, entry, self.problems, lines)
             self._catalogs[domain] = entries
         return self._catalogs[domain]
 
@@ -475,10 +499,37 @@ class Lookup:
             self.missing.append(Missing(location, msgid, reason))
 
 
-def _check_raw_html(rel: str, entry: polib.POEntry, problems: Problems) -> None:
-    for found in markdown.find_raw_html(entry.msgstr, inline_only=True):
-        problems.error(Location(rel, entry.linenum), f"translation contains raw HTML ('{found.snippet[:40]}'); write Markdown instead")
-        return
+def _check_raw_html(rel: str, entry: polib.POEntry, problems: Problems, lines: list[str] | None = None) -> None:
+    translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+    for text in translations:
+        for found in markdown.find_raw_html(text, inline_only=True):
+            where = _msgstr_location(rel, entry, lines, found.snippet)
+            problems.error(where, f"translation contains raw HTML ('{found.snippet[:40]}'); write Markdown instead")
+            return
+
+
+def _msgstr_location(rel: str, entry: polib.POEntry, lines: list[str] | None, snippet: str) -> Location:
+    """The line of the msgstr holding ``snippet`` (polib only knows where the entry starts)."""
+    if lines:
+        start = max(entry.linenum - 1, 0)
+        in_msgstr = False
+        for index in range(start, min(start + 400, len(lines))):
+            line = lines[index]
+            if line.startswith("msgstr"):
+                in_msgstr = True
+            elif not line.startswith('"'):
+                if in_msgstr:
+                    break
+                continue
+            if in_msgstr:
+                escaped = snippet.replace("\\", "\\\\").replace('"', '\\"')[:20]
+                col = line.find(escaped)
+                if col >= 0:
+                    return Location(rel, index + 1, col + 1)
+        for index in range(start, min(start + 400, len(lines))):
+            if lines[index].startswith("msgstr"):
+                return Location(rel, index + 1, 1)
+    return Location(rel, entry.linenum, 1)
 
 
 def validate_catalogs(root: Path, problems: Problems) -> int:
@@ -493,7 +544,8 @@ def validate_catalogs(root: Path, problems: Problems) -> int:
         po = read_po(root, rel, problems)
         if po is None:
             continue
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
         for entry in po:
-            if not entry.obsolete and entry.msgstr:
-                _check_raw_html(rel, entry, problems)
+            if not entry.obsolete:
+                _check_raw_html(rel, entry, problems, lines)
     return count

@@ -24,12 +24,11 @@ class Location:
     col: int = 0
 
     def __str__(self) -> str:
-        parts = [self.path]
-        if self.line:
-            parts.append(str(self.line))
-            if self.col:
-                parts.append(str(self.col))
-        return ":".join(parts)
+        # A located problem always prints path:line:col (column 1 when the
+        # whole line is meant); a folder or a whole edition prints its path alone.
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col or 1}"
 
 
 @dataclass(frozen=True)

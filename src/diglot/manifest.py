@@ -62,11 +62,14 @@ def read_publication(root: Path, only: list[str] | None = None) -> tuple[Periodi
 
 def _read_text_file(root: Path, rel: str, problems: Problems) -> str | None:
     try:
-        return (root / rel).read_text(encoding="utf-8")
+        # utf-8-sig: editors on Windows save a byte-order mark
+        return (root / rel).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         problems.error(Location(rel), "file not found")
     except UnicodeDecodeError as exc:
-        problems.error(Location(rel), f"not valid UTF-8 ({exc.reason} at byte {exc.start}); save the file as UTF-8")
+        line = exc.object[: exc.start].count(b"\n") + 1
+        col = exc.start - (exc.object.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.error(Location(rel, line, col), f"not valid UTF-8 ({exc.reason}); save the file as UTF-8")
     except OSError as exc:
         problems.error(Location(rel), f"cannot read: {exc.strerror}")
     return None
@@ -92,13 +95,13 @@ class _Context:
                 return None
             values: dict[str, str] = {}
             for key, (key_node, value_node) in entries.items():
-                if key not in self.languages:
+                if self.languages and key not in self.languages:
                     doc.error(key_node, unknown_message(f"'{key}' in {what} is not an edition language", key, self.languages))
                     continue
                 value = doc.string(value_node, f"{what} in {key}")
                 if value is not None:
                     values[key] = value
-            missing = [lang for lang in self.languages if lang not in entries]
+            missing = [lang for lang in self.languages if lang not in entries]  # none if periodical.yaml is broken
             if missing:
                 doc.error(node, f"{what} lacks {', '.join(repr(m) for m in missing)}: a mapping needs a value for every edition language (or write one plain string to have it translated)")
                 return None
@@ -121,8 +124,8 @@ def _read_periodical(root: Path, problems: Problems) -> Periodical:
     doc = Doc(rel, problems)
     node = doc.compose(source)
     if node is None:
-        if not problems.errors:
-            problems.error(Location(rel, 1), "periodical.yaml is empty; it needs at least 'title' and 'languages'")
+        if not any(p.location.path == rel for p in problems.errors):
+            problems.error(Location(rel, 1, 1), "periodical.yaml is empty; it needs at least 'title' and 'languages'")
         return fallback
     entries = doc.mapping(
         node,
@@ -230,8 +233,8 @@ def _read_issue(root: Path, issue_id: str, periodical: Periodical, problems: Pro
     doc = Doc(rel, problems)
     node = doc.compose(source)
     if node is None:
-        if not problems.errors:
-            problems.error(Location(rel, 1), "issue.yaml is empty")
+        if not any(p.location.path == rel for p in problems.errors):
+            problems.error(Location(rel, 1, 1), "issue.yaml is empty; it needs at least number, date, title, sections and articles")
         return None
     entries = doc.mapping(
         node,
@@ -265,7 +268,7 @@ def _read_issue(root: Path, issue_id: str, periodical: Periodical, problems: Pro
         for editor, item in doc.string_list(entries["editors"][1], "editors"):
             if editor not in contributors:
                 doc.error(item, unknown_message(f"unknown contributor '{editor}' in editors", editor, contributors))
-            else:
+            elif dict.__contains__(contributors, editor):
                 editors.append(editor)
     articles = _read_articles(root, doc, ctx, issue_id, entries.get("articles"), sections, contributors, languages, problems)
     if number is None or date is None or title is None or not sections:
@@ -291,6 +294,8 @@ def _read_issue(root: Path, issue_id: str, periodical: Periodical, problems: Pro
 def _read_edition_language(doc: Doc, node: yaml.Node, what: str, languages: list[str]) -> str | None:
     value = doc.string(node, what)
     if value is None:
+        return None
+    if not languages:  # periodical.yaml is broken and already reported
         return None
     if value not in languages:
         doc.error(node, unknown_message(f"{what} '{value}' is not one of the periodical's languages", value, languages))
@@ -342,12 +347,25 @@ def _read_sections(doc: Doc, ctx: _Context, pair) -> list[Section]:
     return sections
 
 
+class _Contributors(dict):
+    """Contributors read without fault, plus the ids of those declared with a fault
+    (already reported), so that citing them is not reported a second time."""
+
+    def __init__(self):
+        super().__init__()
+        self.declared: set[str] = set()
+
+    def __contains__(self, cid) -> bool:
+        return super().__contains__(cid) or cid in self.declared
+
+
 def _read_contributors(doc: Doc, ctx: _Context, pair) -> dict[str, Contributor]:
+    contributors = _Contributors()
     if pair is None:
-        return {}
+        return contributors
     entries = doc.mapping(pair[1], "contributors", any_keys=True)
-    contributors: dict[str, Contributor] = {}
     for cid, (key_node, value_node) in (entries or {}).items():
+        contributors.declared.add(cid)
         if not ID_RE.match(cid):
             doc.error(key_node, f"contributor id '{cid}' must use lowercase ASCII letters, digits and '-'")
             continue
@@ -397,7 +415,7 @@ def _read_articles(root, doc, ctx, issue_id, pair, sections, contributors, langu
             for author, author_node in doc.string_list(entries["authors"][1], "authors"):
                 if author not in contributors:
                     doc.error(author_node, unknown_message(f"unknown contributor '{author}'", author, contributors))
-                else:
+                elif dict.__contains__(contributors, author):
                     authors.append(author)
         source_lang = ctx.source_lang
         if "source_language" in entries:
@@ -406,7 +424,7 @@ def _read_articles(root, doc, ctx, issue_id, pair, sections, contributors, langu
         if "translators" in entries:
             tr_entries = doc.mapping(entries["translators"][1], "translators", any_keys=True) or {}
             for lang, (key_node, value_node) in tr_entries.items():
-                if lang not in languages:
+                if languages and lang not in languages:
                     doc.error(key_node, unknown_message(f"'{lang}' in translators is not an edition language", lang, languages))
                     continue
                 if lang == source_lang:
@@ -416,7 +434,7 @@ def _read_articles(root, doc, ctx, issue_id, pair, sections, contributors, langu
                 for tid, tid_node in doc.string_list(value_node, f"translators for {lang}"):
                     if tid not in contributors:
                         doc.error(tid_node, unknown_message(f"unknown contributor '{tid}'", tid, contributors))
-                    else:
+                    elif dict.__contains__(contributors, tid):
                         ids.append(tid)
                 translators[lang] = ids
         rel = f"issues/{issue_id}/articles/{slug}.md"
@@ -443,7 +461,7 @@ def _read_articles(root, doc, ctx, issue_id, pair, sections, contributors, langu
                 isinstance(i, yaml.MappingNode) and any(k.value == "slug" and getattr(v, "value", None) == path.stem for k, v in i.value)
                 for i in (items or [])
             ):
-                problems.warning(Location(f"issues/{issue_id}/articles/{path.name}"), "article is not listed in issue.yaml and will not be published")
+                problems.warning(Location(f"issues/{issue_id}/articles/{path.name}", 1, 1), "article is not listed in issue.yaml and will not be published")
     return articles
 
 
@@ -489,16 +507,26 @@ def _read_article(root: Path, article: Article, languages: list[str], problems: 
             ok = article.title is not None
     article.body = "".join(lines[end + 1 :])
     article.body_line = end + 2
+    def locate(line: int, text: str) -> Location:
+        """Where ``text`` first appears in the block starting at ``line`` (1-based)."""
+        for number in range(line, min(line + 200, len(lines) + 1)):
+            col = lines[number - 1].find(text) if text else -1
+            if col >= 0:
+                return Location(rel, number, col + 1)
+            if number > line and not lines[number - 1].strip():
+                break
+        return Location(rel, line, 1)
+
     for found in markdown.find_raw_html(article.body):
         snippet = found.snippet.splitlines()[0][:40] if found.snippet else ""
         problems.error(
-            Location(rel, article.body_line + found.line),
+            locate(article.body_line + found.line, snippet),
             f"raw HTML is not allowed in an article ('{snippet}'); use Markdown instead",
         )
         ok = False
     folder = f"issues/{article.issue_id}"
     for src, line in markdown.picture_sources(article.body):
-        picture = _picture(root, folder, src, Location(rel, article.body_line + line), languages, problems)
+        picture = _picture(root, folder, src, locate(article.body_line + line, src), languages, problems)
         if picture is not None:
             article.pictures.append(picture)
         else:
