@@ -114,8 +114,10 @@ def test_pages_declare_their_language_and_link_to_their_counterpart(sample_build
     switch = [l for l in zh.links if l["tag"] == "a" and l.get("hreflang") == "en"]
     assert switch, "visible language switch"
     assert (zh_page.parent / switch[0]["href"]).resolve() == en_page.resolve()
-    back = [l for l in en.links if l["tag"] == "link" and l.get("hreflang") == "zh-Hans"]
-    assert (en_page.parent / back[0]["href"]).resolve() == zh_page.resolve()
+    back = [l["href"] for l in en.links if l["tag"] == "link" and l.get("hreflang") == "zh-Hans"]
+    assert back == ["https://creative2030.example.org/zh-hans/2026-10/songs-of-the-river/"]  # from base_url
+    back_switch = [l for l in en.links if l["tag"] == "a" and l.get("hreflang") == "zh-Hans"]
+    assert (en_page.parent / back_switch[0]["href"]).resolve() == zh_page.resolve()
 
 
 def test_every_internal_link_and_picture_resolves(sample_build):
@@ -157,7 +159,7 @@ def test_release_build_refuses_an_incomplete_edition_and_writes_nothing(tmp_path
     result = run("--root", str(root), "build", "--out", str(out))
     assert result.exit_code == 1
     assert re.search(rf"{ZH_ARTICLE_PO}:\d+:1: error: untranslated in the en edition: \"每个月", result.stderr)
-    assert re.search(rf"{ZH_ARTICLE_PO}:\d+:1: error: fuzzy in the en edition: \"修理也是设计\"", result.stderr)
+    assert re.search(rf"{ZH_ARTICLE_PO}:\d+:4: error: fuzzy in the en edition: \"修理也是设计\"", result.stderr)
     assert "the en edition is incomplete (2 messages)" in result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()

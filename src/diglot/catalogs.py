@@ -450,6 +450,7 @@ class Lookup:
         self._catalogs: dict[str, dict[str, polib.POEntry] | None] = {}
         self.missing: list[Missing] = []
         self.builtin_theme = False
+        self._lines: dict[str, list[str]] = {}
         self._missing_keys: set[tuple[str, str]] = set()
 
     def catalog(self, domain: str) -> dict[str, polib.POEntry] | None:
@@ -468,6 +469,7 @@ class Lookup:
                 if po is not None:
                     entries = {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None}
                     lines = source.read_text(encoding="utf-8-sig").splitlines()
+                    self._lines[domain] = lines
                     for entry in entries.values():
                         _check_raw_html(rel, entry, self.problems, lines)
             self._catalogs[domain] = entries
@@ -484,14 +486,24 @@ class Lookup:
             self._miss(domain, Location(rel), msgid, "not in the catalog (run 'diglot update')")
             return None
         if "fuzzy" in entry.flags:
-            self._miss(domain, Location(rel, entry.linenum), msgid, "fuzzy")
+            self._miss(domain, self._flag_location(domain, rel, entry), msgid, "fuzzy")
             return None
         if not entry.msgstr:
-            self._miss(domain, Location(rel, entry.linenum), msgid, "untranslated")
+            self._miss(domain, _msgstr_location(rel, entry, self._lines.get(domain), ""), msgid, "untranslated")
             return None
         if markdown.find_raw_html(entry.msgstr, inline_only=True):
             return None  # reported by _check_raw_html; the source text is shown instead
         return entry.msgstr
+
+    def _flag_location(self, domain: str, rel: str, entry: polib.POEntry) -> Location:
+        """The ``#, fuzzy`` line: removing the flag is the fix once the translation is checked."""
+        lines = self._lines.get(domain) or []
+        for index in range(max(entry.linenum - 1, 0), min(entry.linenum + 50, len(lines))):
+            if lines[index].startswith("#,") and "fuzzy" in lines[index]:
+                return Location(rel, index + 1, lines[index].find("fuzzy") + 1)
+            if lines[index].startswith("msgid"):
+                break
+        return Location(rel, entry.linenum, 1)
 
     def _miss(self, domain: str, location: Location, msgid: str, reason: str) -> None:
         if (domain, msgid) not in self._missing_keys:
