@@ -184,20 +184,26 @@ def _entry(message: Message, msgstr: str = "") -> polib.POEntry:
     return entry
 
 
-def render_pot(unit: Unit, title: str, creation_date: str) -> str:
-    pot = polib.POFile(wrapwidth=WRAP)
-    pot.header = f"Messages of {unit.domain} ({title}), extracted by diglot."
-    pot.metadata = {
-        "Project-Id-Version": f"{title} {unit.domain}",
-        "POT-Creation-Date": creation_date,
+def _new_metadata(title: str, domain: str) -> dict[str, str]:
+    """The header of a new template or catalog, in the order xgettext writes it."""
+    return {
+        "Project-Id-Version": f"{title} {domain}",
+        "POT-Creation-Date": "",
         "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
         "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
         "Language-Team": "LANGUAGE <LL@li.org>",
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "X-Source-Language": unit.source_lang,
     }
+
+
+def render_pot(unit: Unit, title: str, creation_date: str) -> str:
+    pot = polib.POFile(wrapwidth=WRAP)
+    pot.header = f"Messages of {unit.domain} ({title}), extracted by diglot."
+    pot.metadata = _new_metadata(title, unit.domain)
+    pot.metadata["POT-Creation-Date"] = creation_date
+    pot.metadata["X-Source-Language"] = unit.source_lang
     for message in unit.messages:
         pot.append(_entry(message))
     return str(pot) + "\n"
@@ -286,15 +292,7 @@ def merge(old: polib.POFile | None, unit: Unit, lang: str, pot_date: str, title:
         po.metadata = dict(old.metadata)
     else:
         po.header = f"{locales.language_name(lang, 'en')} translation of {unit.domain} ({title})."
-        po.metadata = {
-            "Project-Id-Version": f"{title} {unit.domain}",
-            "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
-            "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
-            "Language-Team": "LANGUAGE <LL@li.org>",
-            "MIME-Version": "1.0",
-            "Content-Type": "text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding": "8bit",
-        }
+        po.metadata = _new_metadata(title, unit.domain)
     po.metadata["POT-Creation-Date"] = pot_date
     po.metadata["Language"] = lang
     po.metadata["Plural-Forms"] = locales.plural_forms(lang)

@@ -75,6 +75,18 @@ def _read_text_file(root: Path, rel: str, problems: Problems) -> str | None:
     return None
 
 
+def _yaml_file(root: Path, rel: str, problems: Problems, if_empty: str) -> tuple[Doc, yaml.Node | None]:
+    """A YAML file as nodes; None (reported) when it cannot be read, does not parse or is empty."""
+    doc = Doc(rel, problems)
+    source = _read_text_file(root, rel, problems)
+    if source is None:
+        return doc, None
+    node = doc.compose(source)
+    if node is None and not any(p.location.path == rel for p in problems.errors):
+        problems.error(Location(rel, 1, 1), if_empty)
+    return doc, node
+
+
 # --- text fields -----------------------------------------------------------------
 
 
@@ -118,14 +130,8 @@ class _Context:
 def _read_periodical(root: Path, problems: Problems) -> Periodical:
     rel = "periodical.yaml"
     fallback = Periodical(root=root, title=Text(Location(rel), "periodical", values={}), languages=[])
-    source = _read_text_file(root, rel, problems)
-    if source is None:
-        return fallback
-    doc = Doc(rel, problems)
-    node = doc.compose(source)
+    doc, node = _yaml_file(root, rel, problems, "periodical.yaml is empty; it needs at least 'title' and 'languages'")
     if node is None:
-        if not any(p.location.path == rel for p in problems.errors):
-            problems.error(Location(rel, 1, 1), "periodical.yaml is empty; it needs at least 'title' and 'languages'")
         return fallback
     entries = doc.mapping(
         node,
@@ -227,14 +233,8 @@ def _read_issue(root: Path, issue_id: str, periodical: Periodical, problems: Pro
     if not (root / rel).is_file():
         problems.error(Location(folder), f"{folder}/ has no issue.yaml; run 'diglot new-issue {issue_id}' or remove the folder")
         return None
-    source = _read_text_file(root, rel, problems)
-    if source is None:
-        return None
-    doc = Doc(rel, problems)
-    node = doc.compose(source)
+    doc, node = _yaml_file(root, rel, problems, "issue.yaml is empty; it needs at least number, date, title, sections and articles")
     if node is None:
-        if not any(p.location.path == rel for p in problems.errors):
-            problems.error(Location(rel, 1, 1), "issue.yaml is empty; it needs at least number, date, title, sections and articles")
         return None
     entries = doc.mapping(
         node,
