@@ -137,8 +137,8 @@ CASES.update(
         ),
         # polib reads an unterminated string silently; msgfmt --check rejects it, and so does diglot
         "po-unterminated-string": (
-            f"{EN_CATALOG}:28:1: error: catalog does not parse: malformed string: a string must be one line in"
-            " double quotes, ending with \"; fix it by hand (diglot update leaves it alone until then)"
+            f"{EN_CATALOG}:28:15: error: catalog does not parse: the string is not closed: a string must end"
+            " with \" on the same line; fix it by hand (diglot update leaves it alone until then)"
         ),
     }
 )

@@ -1,36 +1,43 @@
-"""Message catalogs: extract (.pot), update (.po), and look translations up.
+"""Message catalogs: source units → templates, merging, and looking translations up.
 
 One catalog per source unit (theme, periodical, issue manifest, article) and
-target language; see SPEC §2 for the layout. Catalogs are plain gettext
-files read and written with polib; template strings are extracted with
-Babel's Jinja2 extractor.
+target language; see SPEC §2 for the layout. Files are read and written with
+:mod:`diglot.pofile`; template strings are extracted with Babel's Jinja2
+extractor. :mod:`diglot.update` runs the whole ``diglot update``.
 
-Merging never loses a translation: an exact match keeps its translation,
-flags and comments; a changed block takes the translation of the old block it
-most resembles, marked fuzzy with the previous msgid; a removed block becomes
-obsolete with its translation.
+Merging never loses a translation:
+
+- exact match (same msgctxt and msgid): translation, flags and translator
+  comments kept;
+- changed block: the old message it most resembles (rapidfuzz ratio, ties
+  broken by position in the document) gives its translation, marked fuzzy,
+  with the old msgid as ``#| msgid``;
+- new block with no similar old one: the translation memory (every other
+  catalog of the language) fills an exact hit, marked by a translator
+  comment naming its source, or a close one as fuzzy;
+- removed block: obsolete (``#~``), with its translation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-import polib
 from rapidfuzz import fuzz, process
 
-from . import locales, markdown, polint
+from . import locales, markdown, pofile
 from .errors import Location, Problems
-from .fsutil import write_if_changed
 from .model import Article, Issue, Periodical, Text
 from .theme import builtin_catalog, template_dirs
 
-WRAP = 78
-FUZZY_CUTOFF = 70.0
 THEME_LANG = "en"  # theme msgids are English
-_CREATION_RE = re.compile(r'^"POT-Creation-Date: [^"]*\\n"\n', re.M)
+FUZZY_CUTOFF = 60.0  # like msgmerge's 0.6 similarity threshold
+MEMORY_CUTOFF = 85.0  # a memory hit must be closer than an in-catalog one
+MEMORY_COMMENT = "diglot: from translation memory, "
 
 
 @dataclass
@@ -54,6 +61,8 @@ class Unit:
     domain: str  # theme, periodical, <issue>/issue, <issue>/<slug>
     source_lang: str
     messages: list[Message] = field(default_factory=list)
+    kind: str = "article"  # theme, periodical, issue, article
+    _index: dict = field(default_factory=dict, repr=False)
 
     @property
     def pot_rel(self) -> str:
@@ -63,14 +72,25 @@ class Unit:
         return po_rel(lang, self.domain)
 
     def add(self, msgid: str, comment: str, reference: str) -> None:
-        for message in self.messages:
-            if message.msgid == msgid and message.msgctxt is None:
-                if comment not in message.comments:
-                    message.comments.append(comment)
-                if reference not in message.references:
-                    message.references.append(reference)
-                return
-        self.messages.append(Message(msgid, [comment], [reference]))
+        message = self._index.get(msgid)
+        if message is not None:
+            if comment not in message.comments:
+                message.comments.append(comment)
+            if reference not in message.references:
+                message.references.append(reference)
+            return
+        message = Message(msgid, [comment], [reference])
+        self._index[msgid] = message
+        self.messages.append(message)
+
+    def digest(self) -> str:
+        """A fingerprint of the messages, their comments, references and flags."""
+        h = hashlib.sha1(self.source_lang.encode())
+        for m in self.messages:
+            for part in (m.msgctxt or "\0", m.msgid, m.msgid_plural or "\0", "\1".join(m.comments), "\1".join(m.references), "\1".join(m.flags)):
+                h.update(part.encode())
+                h.update(b"\2")
+        return h.hexdigest()
 
 
 def po_rel(lang: str, domain: str) -> str:
@@ -86,14 +106,14 @@ def _add_text(unit: Unit, text: Text | None, reference: str) -> None:
 
 
 def periodical_unit(periodical: Periodical) -> Unit:
-    unit = Unit("periodical", periodical.default_language)
+    unit = Unit("periodical", periodical.default_language, kind="periodical")
     for text in periodical.texts():
         _add_text(unit, text, "periodical.yaml")
     return unit
 
 
 def issue_unit(issue: Issue) -> Unit:
-    unit = Unit(issue.domain, issue.source_language)
+    unit = Unit(issue.domain, issue.source_language, kind="issue")
     _add_text(unit, issue.title, issue.rel)
     _add_text(unit, issue.description, issue.rel)
     for section in issue.sections:
@@ -105,7 +125,7 @@ def issue_unit(issue: Issue) -> Unit:
 
 
 def article_unit(article: Article) -> Unit:
-    unit = Unit(article.domain, article.source_language)
+    unit = Unit(article.domain, article.source_language, kind="article")
     for text in (article.title, article.subtitle, article.abstract, *article.keywords):
         _add_text(unit, text, article.rel)
     for segment in markdown.segments(article.body, article.body_line - 1):
@@ -113,44 +133,45 @@ def article_unit(article: Article) -> Unit:
     return unit
 
 
-def theme_unit(root: Path) -> Unit:
-    """Template strings of the theme in use (the publication's own templates over the built-in ones)."""
-    from babel.messages.extract import extract_from_file
-
-    unit = Unit("theme", THEME_LANG)
-    seen: set[str] = set()
+def template_files(root: Path) -> list[tuple[str, Path]]:
+    """The theme's templates in use: ``(name, path)``, the publication's own over the built-in ones."""
+    seen: dict[str, Path] = {}
     for folder in template_dirs(root):
         for path in sorted(folder.rglob("*")):
-            if path.suffix not in (".html", ".xml", ".txt") or not path.is_file():
+            if path.suffix in (".html", ".xml", ".txt") and path.is_file():
+                seen.setdefault(path.relative_to(folder).as_posix(), path)
+    return sorted(seen.items())
+
+
+def theme_unit(root: Path) -> Unit:
+    """Template strings of the theme in use, extracted with Babel's Jinja2 extractor."""
+    from babel.messages.extract import extract_from_file
+
+    unit = Unit("theme", THEME_LANG, kind="theme")
+    for name, path in template_files(root):
+        reference = f"templates/{name}"
+        for _lineno, message, comments, context in extract_from_file(
+            "jinja2", str(path), comment_tags=("Translators:",), strip_comment_tags=True, options={"trimmed": "true"}
+        ):
+            msgid, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
+            if not msgid:
                 continue
-            name = path.relative_to(folder).as_posix()
-            if name in seen:  # overridden by the publication's own template
-                continue
-            seen.add(name)
-            reference = f"templates/{name}"
-            for _lineno, message, comments, context in extract_from_file(
-                "jinja2", str(path), comment_tags=("Translators:",), strip_comment_tags=True,
-                options={"trimmed": "true"},
-            ):
-                msgid, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
-                if not msgid:
-                    continue
-                existing = next((m for m in unit.messages if m.key == (context, msgid)), None)
-                if existing is None:
-                    existing = Message(msgid, [], [], msgctxt=context, msgid_plural=plural)
-                    if "%(" in msgid:
-                        existing.flags.append("python-format")
-                    unit.messages.append(existing)
-                if reference not in existing.references:
-                    existing.references.append(reference)
-                for comment in comments:
-                    if comment not in existing.comments:
-                        existing.comments.append(comment)
+            existing = next((m for m in unit.messages if m.key == (context, msgid)), None)
+            if existing is None:
+                existing = Message(msgid, [], [], msgctxt=context, msgid_plural=plural)
+                if "%(" in msgid or re.search(r"%[sd]", msgid):
+                    existing.flags.append("python-format")
+                unit.messages.append(existing)
+            if reference not in existing.references:
+                existing.references.append(reference)
+            for comment in comments:
+                if comment not in existing.comments:
+                    existing.comments.append(comment)
     return unit
 
 
 def collect_units(periodical: Periodical, with_shared: bool = True) -> list[Unit]:
-    """Every source unit: theme and periodical (``with_shared``), then each issue and its articles."""
+    """Every source unit, articles read in full (for stats and checks)."""
     units = []
     if with_shared:
         units.append(theme_unit(periodical.root))
@@ -161,30 +182,14 @@ def collect_units(periodical: Periodical, with_shared: bool = True) -> list[Unit
     return units
 
 
-# --- writing templates ----------------------------------------------------------------
+# --- templates -------------------------------------------------------------------
 
 
-def _now() -> str:
+def now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
 
 
-def _entry(message: Message, msgstr: str = "") -> polib.POEntry:
-    entry = polib.POEntry(
-        msgid=message.msgid,
-        msgstr=msgstr,
-        msgctxt=message.msgctxt,
-        comment="\n".join(message.comments),
-        occurrences=[(ref, "") for ref in message.references],
-        flags=list(message.flags),
-    )
-    if message.msgid_plural:
-        entry.msgid_plural = message.msgid_plural
-        entry.msgstr_plural = {0: "", 1: ""}
-        entry.msgstr = ""
-    return entry
-
-
-def _new_metadata(title: str, domain: str) -> dict[str, str]:
+def new_metadata(title: str, domain: str) -> dict[str, str]:
     """The header of a new template or catalog, in the order xgettext writes it."""
     return {
         "Project-Id-Version": f"{title} {domain}",
@@ -198,227 +203,290 @@ def _new_metadata(title: str, domain: str) -> dict[str, str]:
     }
 
 
-def render_pot(unit: Unit, title: str, creation_date: str) -> str:
-    pot = polib.POFile(wrapwidth=WRAP)
-    pot.header = f"Messages of {unit.domain} ({title}), extracted by diglot."
-    pot.metadata = _new_metadata(title, unit.domain)
-    pot.metadata["POT-Creation-Date"] = creation_date
-    pot.metadata["X-Source-Language"] = unit.source_lang
-    for message in unit.messages:
-        pot.append(_entry(message))
-    return str(pot) + "\n"
+def _entry(message: Message) -> pofile.Entry:
+    entry = pofile.Entry(
+        msgid=message.msgid,
+        msgctxt=message.msgctxt,
+        comments=list(message.comments),
+        references=list(message.references),
+        flags=list(message.flags),
+    )
+    if message.msgid_plural is not None:
+        entry.msgid_plural = message.msgid_plural
+        entry.msgstr_plural = {0: "", 1: ""}
+    return entry
 
 
-def write_pot(root: Path, unit: Unit, title: str) -> tuple[bool, str]:
-    """Write the unit's template unless only its date would change; (written, creation date)."""
-    path = root / unit.pot_rel
-    old = path.read_text(encoding="utf-8") if path.is_file() else None
-    old_date = None
-    if old is not None:
-        match = re.search(r'^"POT-Creation-Date: ([^"]*)\\n"', old, re.M)
-        old_date = match[1] if match else None
-    if old_date:
-        candidate = render_pot(unit, title, old_date)
-        if candidate == old:
-            return False, old_date
-    date = _now()
-    write_if_changed(path, render_pot(unit, title, date))
-    return True, date
+def template(unit: Unit, title: str, creation_date: str) -> pofile.Catalog:
+    catalog = pofile.Catalog(header_comments=[f"# Messages of {unit.domain} ({title}), extracted by diglot."])
+    catalog.metadata = new_metadata(title, unit.domain)
+    catalog.metadata["POT-Creation-Date"] = creation_date
+    catalog.metadata["X-Source-Language"] = unit.source_lang
+    catalog.entries = [_entry(m) for m in unit.messages]
+    return catalog
 
 
-# --- reading and merging catalogs --------------------------------------------------------
+_CREATION_RE = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.M)
 
 
-_POLIB_LINE = re.compile(r"line (\d+)")
+def pot_text(unit: Unit, title: str, old_text: str | None) -> tuple[str | None, str]:
+    """The template's new text (None when only its date would change) and its creation date."""
+    if old_text is not None:
+        match = _CREATION_RE.search(old_text)
+        if match:
+            candidate = pofile.dump(template(unit, title, match[1]))
+            if candidate == old_text:
+                return None, match[1]
+    date = now()
+    return pofile.dump(template(unit, title, date)), date
 
 
-def read_po(root: Path, rel: str, problems: Problems) -> polib.POFile | None:
-    """Parse a catalog; a file that does not parse is reported and gives None."""
-    path = root / rel
+# --- reading catalogs ----------------------------------------------------------------
+
+
+def read_po(root: Path, rel: str, problems: Problems, path: Path | None = None) -> pofile.Catalog | None:
+    """Parse a catalog; a file that does not parse is reported (at its line) and gives None."""
+    path = path or root / rel
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
         problems.error(Location(rel, line, 1), f"catalog is not valid UTF-8 ({exc.reason}); it must be saved as UTF-8")
         return None
-    text = text.removeprefix("\ufeff")
-    syntax = polint.lint(text)
-    if syntax:
-        for line, col, message in syntax[:5]:
-            problems.error(Location(rel, line, col), f"catalog does not parse: {message}; fix it by hand (diglot update leaves it alone until then)")
-        return None
+    return parse_po(rel, text, problems)
+
+
+def parse_po(rel: str, text: str, problems: Problems) -> pofile.Catalog | None:
     try:
-        return polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
-    except (OSError, ValueError) as exc:
-        reason = str(exc).replace("in po file ", "").strip()
-        match = _POLIB_LINE.search(reason)
-        line = int(match[1]) if match else 1
-        duplicate = re.search(r'Entry "(.*)" already exists', reason, re.S)
-        if duplicate:
-            line = _line_of(text, duplicate[1], occurrence=2)
-            reason = f"the message \"{duplicate[1][:40]}\" appears twice"
-        problems.error(Location(rel, line, 1), f"catalog does not parse: {reason}; fix it by hand (diglot update leaves it alone until then)")
+        catalog = pofile.parse(text)
+    except pofile.PoSyntaxError as exc:
+        problems.error(Location(rel, exc.line, exc.col), f"catalog does not parse: {exc.message}; fix it by hand (diglot update leaves it alone until then)")
         return None
+    seen: set = set()
+    for entry in catalog.entries:
+        if not entry.obsolete:
+            if entry.key in seen:
+                problems.error(
+                    Location(rel, entry.line, 1),
+                    f"catalog does not parse: the message \"{entry.msgid[:40]}\" appears twice; fix it by hand (diglot update leaves it alone until then)",
+                )
+                return None
+            seen.add(entry.key)
+    return catalog
 
 
-def _line_of(text: str, msgid: str, occurrence: int = 1) -> int:
-    """The line of the ``occurrence``-th entry whose msgid starts like ``msgid`` (1 if not found)."""
-    start = 'msgid "' + msgid.split("\n")[0][:30].replace("\\", "\\\\").replace('"', '\\"')
-    seen = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(start) or (line == 'msgid ""' and not msgid):
-            seen += 1
-            if seen == occurrence:
-                return number
-    return 1
-
-
-def _entry_key(entry: polib.POEntry) -> tuple[str | None, str]:
-    return (entry.msgctxt, entry.msgid)
-
-
-def _has_translation(entry: polib.POEntry) -> bool:
-    if entry.msgid_plural:
-        return any(entry.msgstr_plural.values())
-    return bool(entry.msgstr)
-
-
-def merge(old: polib.POFile | None, unit: Unit, lang: str, pot_date: str, title: str,
-          memory: dict[str, str] | None = None) -> polib.POFile:
-    """The catalog for ``unit`` in ``lang``: the template's messages with every old translation kept."""
-    po = polib.POFile(wrapwidth=WRAP)
-    if old is not None:
-        po.header = old.header
-        po.metadata = dict(old.metadata)
-    else:
-        po.header = f"{locales.language_name(lang, 'en')} translation of {unit.domain} ({title})."
-        po.metadata = _new_metadata(title, unit.domain)
-    po.metadata["POT-Creation-Date"] = pot_date
-    po.metadata["Language"] = lang
-    po.metadata["Plural-Forms"] = locales.plural_forms(lang)
-    po.metadata["X-Source-Language"] = unit.source_lang
-
-    live: dict[tuple, polib.POEntry] = {}
-    dead: dict[tuple, polib.POEntry] = {}
-    for entry in old or []:
-        (dead if entry.obsolete else live)[_entry_key(entry)] = entry
-    used: set[tuple] = set()
-    pending: list[tuple[int, Message]] = []
-
-    entries: list[polib.POEntry | None] = []
-    for message in unit.messages:
-        found = live.get(message.key) or dead.get(message.key)
-        if found is None:
-            pending.append((len(entries), message))
-            entries.append(None)
-            continue
-        used.add(message.key)
-        entry = _entry(message)
-        entry.msgstr = found.msgstr
-        if message.msgid_plural and found.msgid_plural:
-            entry.msgstr_plural = dict(found.msgstr_plural)
-        entry.tcomment = found.tcomment
-        entry.flags = sorted(set(found.flags) | set(message.flags), key=lambda f: (f != "fuzzy", f))
-        entry.previous_msgid = found.previous_msgid if "fuzzy" in found.flags else None
-        entries.append(entry)
-
-    # Changed blocks: the old block most like the new one gives its translation, as fuzzy.
-    candidates = {k: e for k, e in live.items() if k not in used and _has_translation(e) and not e.msgid_plural}
-    for position, message in pending:
-        entry = _entry(message)
-        if candidates and not message.msgid_plural:
-            best = process.extractOne(
-                message.msgid, {k: e.msgid for k, e in candidates.items()}, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-            )
-            if best is not None:
-                source = candidates.pop(best[2])
-                used.add(best[2])
-                entry.msgstr = source.msgstr
-                entry.tcomment = source.tcomment
-                entry.flags = ["fuzzy", *[f for f in entry.flags if f != "fuzzy"]]
-                entry.previous_msgid = source.msgid
-        if not entry.msgstr and memory and message.msgid in memory and not message.msgid_plural:
-            entry.msgstr = memory[message.msgid]
-            entry.tcomment = "translation from the built-in theme"
-        entries[position] = entry
-    for entry in entries:
-        po.append(entry)
-
-    # Removed blocks: obsolete, with their translations; nothing translated is dropped.
-    for key, entry in live.items():
-        if key not in used and _has_translation(entry):
-            entry.obsolete = True
-            entry.occurrences = []
-            po.append(entry)
-    for key, entry in dead.items():
-        if key not in used:
-            po.append(entry)
-    return po
-
-
-def po_text(po: polib.POFile) -> str:
-    return str(po) + "\n"
-
-
-def theme_memory(lang: str) -> dict[str, str]:
-    """Translations of the built-in theme into ``lang`` (used to fill new theme catalogs)."""
-    path = builtin_catalog(lang)
-    if path is None:
-        return {}
-    try:
-        catalog = polib.pofile(str(path))
-    except (OSError, ValueError):
-        return {}
-    return {e.msgid: e.msgstr for e in catalog if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+# --- merging ---------------------------------------------------------------------------
 
 
 @dataclass
-class UpdateReport:
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+class MergeCounts:
+    kept: int = 0
+    fuzzy: int = 0  # changed blocks that kept their old translation as fuzzy
+    memory_exact: int = 0
+    memory_fuzzy: int = 0
+    new: int = 0
+    obsolete: int = 0
 
 
-def extract(periodical: Periodical, units: list[Unit]) -> tuple[UpdateReport, dict[str, str]]:
-    """Write every unit's template; returns the report and each domain's POT-Creation-Date."""
-    report = UpdateReport()
-    dates = {}
-    title = _title(periodical)
-    for unit in units:
-        written, date = write_pot(periodical.root, unit, title)
-        dates[unit.domain] = date
-        (report.written if written else report.unchanged).append(unit.pot_rel)
-    return report, dates
+class Memory:
+    """Translations into one language from every catalog of the publication (built on demand)."""
 
+    def __init__(self, entries: dict[str, tuple[str, str]]):
+        self.exact = entries  # msgid → (msgstr, catalog rel)
+        self._choices = list(entries)
 
-def update(periodical: Periodical, units: list[Unit], languages: list[str], problems: Problems) -> UpdateReport:
-    """Extract, then create or merge each catalog. A catalog that does not parse is left alone."""
-    report, dates = extract(periodical, units)
-    title = _title(periodical)
-    root = periodical.root
-    for lang in languages:
-        memory = theme_memory(lang)
-        for unit in units:
-            if unit.source_lang == lang:
-                continue
-            rel = unit.po_rel(lang)
-            old = None
-            if (root / rel).is_file():
-                old = read_po(root, rel, problems)
-                if old is None:
+    @classmethod
+    def from_files(cls, root: Path, lang: str, exclude: str = "") -> "Memory":
+        entries: dict[str, tuple[str, str]] = {}
+        folder = root / "locale" / lang / "LC_MESSAGES"
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*.po")):
+                rel = path.relative_to(root).as_posix()
+                if rel == exclude:
                     continue
-            po = merge(old, unit, lang, dates[unit.domain], title, memory if unit.domain == "theme" else None)
-            if write_if_changed(root / rel, po_text(po)):
-                report.written.append(rel)
-            else:
-                report.unchanged.append(rel)
-    return report
+                catalog = read_po(root, rel, Problems(), path)
+                for entry in catalog.entries if catalog else ():
+                    if not entry.obsolete and entry.translated and entry.msgid_plural is None:
+                        entries.setdefault(entry.msgid, (entry.msgstr, rel))
+        builtin = builtin_catalog(lang)
+        if builtin is not None:
+            catalog = read_po(builtin.parent, builtin.name, Problems(), builtin)
+            for entry in catalog.entries if catalog else ():
+                if not entry.obsolete and entry.translated and entry.msgid_plural is None:
+                    entries.setdefault(entry.msgid, (entry.msgstr, "the built-in theme"))
+        return cls(entries)
+
+    def get(self, msgid: str, exclude: str = "") -> tuple[str, str] | None:
+        """(msgstr, source catalog) of an exact hit outside ``exclude``."""
+        hit = self.exact.get(msgid)
+        return None if hit is None or hit[1] == exclude else hit
+
+    def close(self, msgid: str, exclude: str = "") -> tuple[str, str, str] | None:
+        """(msgid, msgstr, source) of the closest entry above the cutoff outside ``exclude``, or None."""
+        if not self._choices or len(msgid) < 4:
+            return None
+        for choice, _score, _index in process.extract(msgid, self._choices, scorer=fuzz.ratio, score_cutoff=MEMORY_CUTOFF, limit=3):
+            msgstr, source = self.exact[choice]
+            if source != exclude:
+                return choice, msgstr, source
+        return None
 
 
-def _title(periodical: Periodical) -> str:
-    text = periodical.title
-    if text.values:
-        return text.values.get("en") or next(iter(text.values.values()), "")
-    return text.source or ""
+def _keep(old: pofile.Entry, message: Message) -> pofile.Entry:
+    entry = _entry(message)
+    entry.msgstr = old.msgstr
+    if message.msgid_plural is not None and old.msgid_plural is not None:
+        entry.msgstr_plural = dict(old.msgstr_plural)
+    entry.tcomments = list(old.tcomments)
+    flags = list(old.flags)
+    for flag in message.flags:
+        if flag not in flags:
+            flags.append(flag)
+    entry.flags = flags
+    if old.fuzzy:
+        entry.previous_msgctxt = old.previous_msgctxt
+        entry.previous_msgid = old.previous_msgid
+        entry.previous_msgid_plural = old.previous_msgid_plural
+    return entry
+
+
+def merge(
+    old: pofile.Catalog | None,
+    unit: Unit,
+    lang: str,
+    pot_date: str,
+    title: str,
+    memory: "Memory | Callable[[], Memory] | None" = None,
+    own_rel: str = "",
+) -> tuple[pofile.Catalog, MergeCounts]:
+    """The catalog for ``unit`` in ``lang``: the template's messages with every old translation kept.
+
+    ``memory`` is a :class:`Memory` or a function returning one; it is only
+    called when a new block has no similar old block in this catalog, and
+    its entries from ``own_rel`` (this catalog) are ignored.
+    """
+    counts = MergeCounts()
+    catalog = pofile.Catalog()
+    if old is not None and old.has_header:
+        catalog.header_comments = list(old.header_comments)
+        catalog.header_flags = [f for f in old.header_flags if f != "fuzzy"]
+        catalog.metadata = dict(old.metadata)
+    else:
+        catalog.header_comments = [f"# {locales.language_name(lang, 'en')} translation of {unit.domain} ({title})."]
+        catalog.metadata = new_metadata(title, unit.domain)
+    catalog.metadata["POT-Creation-Date"] = pot_date
+    catalog.metadata["Language"] = lang
+    catalog.metadata["Plural-Forms"] = locales.plural_forms(lang)
+    catalog.metadata["X-Source-Language"] = unit.source_lang
+
+    old_entries = old.entries if old is not None else []
+    live = {e.key: e for e in old_entries if not e.obsolete}
+    dead = {e.key: e for e in old_entries if e.obsolete}
+    used: set[tuple] = set()
+    result: list[pofile.Entry | None] = []
+    pending: list[int] = []
+    for index, message in enumerate(unit.messages):
+        found = live.get(message.key) or dead.get(message.key)
+        if found is None:
+            pending.append(index)
+            result.append(None)
+            continue
+        used.add(message.key)
+        result.append(_keep(found, message))
+        counts.kept += 1
+
+    if pending:
+        _match_changed(unit, old_entries, live, used, pending, result, counts)
+    still = [i for i in pending if result[i] is None]
+    if still and memory is not None:
+        tm = memory() if callable(memory) else memory
+        for index in still:
+            message = unit.messages[index]
+            if message.msgid_plural is not None:
+                continue
+            hit = tm.get(message.msgid, own_rel)
+            entry = _entry(message)
+            if hit is not None:
+                entry.msgstr = hit[0]
+                entry.tcomments = [MEMORY_COMMENT + hit[1]]
+                counts.memory_exact += 1
+                result[index] = entry
+                continue
+            close = tm.close(message.msgid, own_rel)
+            if close is not None:
+                entry.msgstr = close[1]
+                entry.flags = ["fuzzy", *entry.flags]
+                entry.previous_msgid = close[0]
+                entry.tcomments = [MEMORY_COMMENT + close[2]]
+                counts.memory_fuzzy += 1
+                result[index] = entry
+    for index in pending:
+        if result[index] is None:
+            result[index] = _entry(unit.messages[index])
+            counts.new += 1
+
+    entries: list[pofile.Entry] = [e for e in result if e is not None]
+    for key, entry in live.items():
+        if key not in used and entry.has_translation:
+            gone = pofile.Entry(
+                msgid=entry.msgid,
+                msgctxt=entry.msgctxt,
+                msgid_plural=entry.msgid_plural,
+                msgstr=entry.msgstr,
+                msgstr_plural=dict(entry.msgstr_plural),
+                tcomments=list(entry.tcomments),
+                flags=list(entry.flags),
+                obsolete=True,
+            )
+            entries.append(gone)
+            counts.obsolete += 1
+    for key, entry in dead.items():
+        if key not in used:
+            entries.append(entry)
+    catalog.entries = entries
+    return catalog, counts
+
+
+def _match_changed(unit, old_entries, live, used, pending, result, counts) -> None:
+    """Give each changed block the translation of the old block it came from, as fuzzy."""
+    candidates = [
+        (position, e)
+        for position, e in enumerate(x for x in old_entries if not x.obsolete)
+        if e.key not in used and e.has_translation and e.msgid_plural is None
+    ]
+    if not candidates:
+        return
+    old_count = max(1, sum(1 for e in old_entries if not e.obsolete))
+    new_count = max(1, len(unit.messages))
+    choices = [e.msgid for _, e in candidates]
+    pairs = []
+    for index in pending:
+        message = unit.messages[index]
+        if message.msgid_plural is not None:
+            continue
+        for _choice, score, j in process.extract(
+            message.msgid, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
+        ):
+            distance = abs(index / new_count - candidates[j][0] / old_count)
+            pairs.append((-score, distance, index, j))
+    pairs.sort()
+    taken: set[int] = set()
+    for _score, _distance, index, j in pairs:
+        if result[index] is not None or j in taken:
+            continue
+        taken.add(j)
+        old = candidates[j][1]
+        used.add(old.key)
+        message = unit.messages[index]
+        entry = _entry(message)
+        entry.msgstr = old.msgstr
+        entry.tcomments = list(old.tcomments)
+        entry.flags = ["fuzzy", *[f for f in old.flags if f != "fuzzy"], *[f for f in message.flags if f not in old.flags]]
+        # the previous msgid is the text the translation was made from
+        entry.previous_msgctxt = old.previous_msgctxt if old.fuzzy else old.msgctxt
+        entry.previous_msgid = old.previous_msgid if old.fuzzy and old.previous_msgid else old.msgid
+        result[index] = entry
+        counts.fuzzy += 1
 
 
 # --- looking translations up ------------------------------------------------------------------
@@ -445,37 +513,35 @@ class Lookup:
         self.root = root
         self.lang = lang
         self.problems = problems
-        self._catalogs: dict[str, dict[str, polib.POEntry] | None] = {}
+        self._catalogs: dict[str, dict[str, pofile.Entry] | None] = {}
         self.missing: list[Missing] = []
-        self.builtin_theme = False
+        self._rels: dict[str, str] = {}
         self._lines: dict[str, list[str]] = {}
         self._missing_keys: set[tuple[str, str]] = set()
 
-    def catalog(self, domain: str) -> dict[str, polib.POEntry] | None:
+    def catalog(self, domain: str) -> dict[str, pofile.Entry] | None:
         if domain not in self._catalogs:
             rel = po_rel(self.lang, domain)
-            entries = None
-            source: Path | None = self.root / rel
-            if domain == "theme" and not source.is_file():
+            path: Path | None = self.root / rel
+            if domain == "theme" and not path.is_file():
                 # A publication without its own theme catalog uses the built-in theme's translations.
-                source = builtin_catalog(self.lang)
-                if source is not None:
-                    rel = source.as_posix()
-                    self.builtin_theme = True
-            if source is not None and source.is_file():
-                po = read_po(source.parent, source.name, self.problems) if domain == "theme" and self.builtin_theme else read_po(self.root, rel, self.problems)
-                if po is not None:
-                    entries = {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None}
-                    lines = source.read_text(encoding="utf-8-sig").splitlines()
-                    self._lines[domain] = lines
+                path = builtin_catalog(self.lang)
+                rel = path.as_posix() if path else rel
+            entries = None
+            if path is not None and path.is_file():
+                catalog = read_po(self.root, rel, self.problems, path)
+                if catalog is not None:
+                    entries = {e.msgid: e for e in catalog.entries if not e.obsolete and e.msgctxt is None}
+                    self._lines[domain] = catalog.lines
                     for entry in entries.values():
-                        _check_raw_html(rel, entry, self.problems, lines)
+                        check_raw_html(rel, entry, self.problems, catalog.lines)
             self._catalogs[domain] = entries
+            self._rels[domain] = rel
         return self._catalogs[domain]
 
     def get(self, domain: str, msgid: str) -> str | None:
         entries = self.catalog(domain)
-        rel = po_rel(self.lang, domain)
+        rel = self._rels[domain]
         if entries is None:
             self._miss(domain, Location(rel), msgid, "no catalog (run 'diglot update')")
             return None
@@ -483,25 +549,18 @@ class Lookup:
         if entry is None:
             self._miss(domain, Location(rel), msgid, "not in the catalog (run 'diglot update')")
             return None
-        if "fuzzy" in entry.flags:
-            self._miss(domain, self._flag_location(domain, rel, entry), msgid, "fuzzy")
+        if entry.fuzzy:
+            # the "#, fuzzy" flag: removing it is the fix, once the translation is checked
+            lines = self._lines.get(domain) or []
+            flag_line = lines[entry.flags_line - 1] if 0 < entry.flags_line <= len(lines) else ""
+            self._miss(domain, Location(rel, entry.flags_line or entry.line, flag_line.find("fuzzy") + 1), msgid, "fuzzy")
             return None
         if not entry.msgstr:
-            self._miss(domain, _msgstr_location(rel, entry, self._lines.get(domain), ""), msgid, "untranslated")
+            self._miss(domain, Location(rel, entry.msgstr_line, 1), msgid, "untranslated")
             return None
         if markdown.find_raw_html(entry.msgstr, inline_only=True):
-            return None  # reported by _check_raw_html; the source text is shown instead
+            return None  # reported by check_raw_html; the source text is shown instead
         return entry.msgstr
-
-    def _flag_location(self, domain: str, rel: str, entry: polib.POEntry) -> Location:
-        """The ``#, fuzzy`` line: removing the flag is the fix once the translation is checked."""
-        lines = self._lines.get(domain) or []
-        for index in range(max(entry.linenum - 1, 0), min(entry.linenum + 50, len(lines))):
-            if lines[index].startswith("#,") and "fuzzy" in lines[index]:
-                return Location(rel, index + 1, lines[index].find("fuzzy") + 1)
-            if lines[index].startswith("msgid"):
-                break
-        return Location(rel, entry.linenum, 1)
 
     def _miss(self, domain: str, location: Location, msgid: str, reason: str) -> None:
         if (domain, msgid) not in self._missing_keys:
@@ -509,53 +568,44 @@ class Lookup:
             self.missing.append(Missing(location, msgid, reason))
 
 
-def _check_raw_html(rel: str, entry: polib.POEntry, problems: Problems, lines: list[str] | None = None) -> None:
-    translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
-    for text in translations:
+def check_raw_html(rel: str, entry: pofile.Entry, problems: Problems, lines: list[str] | None = None) -> None:
+    for text in entry.translations():
+        if "<" not in text:
+            continue
         for found in markdown.find_raw_html(text, inline_only=True):
-            where = _msgstr_location(rel, entry, lines, found.snippet)
+            where = _msgstr_location(rel, entry, lines or [], found.snippet)
             problems.error(where, f"translation contains raw HTML ('{found.snippet[:40]}'); write Markdown instead")
             return
 
 
-def _msgstr_location(rel: str, entry: polib.POEntry, lines: list[str] | None, snippet: str) -> Location:
-    """The line of the msgstr holding ``snippet`` (polib only knows where the entry starts)."""
-    if lines:
-        start = max(entry.linenum - 1, 0)
-        in_msgstr = False
-        for index in range(start, min(start + 400, len(lines))):
-            line = lines[index]
-            if line.startswith("msgstr"):
-                in_msgstr = True
-            elif not line.startswith('"'):
-                if in_msgstr:
-                    break
-                continue
-            if in_msgstr:
-                escaped = snippet.replace("\\", "\\\\").replace('"', '\\"')[:20]
-                col = line.find(escaped)
-                if col >= 0:
-                    return Location(rel, index + 1, col + 1)
-        for index in range(start, min(start + 400, len(lines))):
-            if lines[index].startswith("msgstr"):
-                return Location(rel, index + 1, 1)
-    return Location(rel, entry.linenum, 1)
+def _msgstr_location(rel: str, entry: pofile.Entry, lines: list[str], snippet: str) -> Location:
+    """The line and column of ``snippet`` in the entry's msgstr (the entry records where its msgstr starts)."""
+    start = entry.msgstr_line or entry.line
+    escaped = pofile.escape(snippet)[:20]
+    for index in range(start - 1, min(start + 400, len(lines))):
+        line = lines[index]
+        if index >= start and not line.lstrip().startswith('"') and not line.startswith("msgstr"):
+            break
+        col = line.find(escaped) if escaped else -1
+        if col >= 0:
+            return Location(rel, index + 1, col + 1)
+    return Location(rel, start, 1)
+
+
+def catalog_files(root: Path) -> list[Path]:
+    locale_dir = root / "locale"
+    if not locale_dir.is_dir():
+        return []
+    return sorted(locale_dir.rglob("*.po")) + sorted(locale_dir.rglob("*.pot"))
 
 
 def validate_catalogs(root: Path, problems: Problems) -> int:
     """Parse every catalog under locale/; report what does not parse or holds raw HTML. Returns the count."""
-    count = 0
-    locale_dir = root / "locale"
-    if not locale_dir.is_dir():
-        return 0
-    for path in sorted(locale_dir.rglob("*.po")) + sorted(locale_dir.rglob("*.pot")):
+    files = catalog_files(root)
+    for path in files:
         rel = path.relative_to(root).as_posix()
-        count += 1
-        po = read_po(root, rel, problems)
-        if po is None:
-            continue
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-        for entry in po:
+        catalog = read_po(root, rel, problems, path)
+        for entry in catalog.entries if catalog else ():
             if not entry.obsolete:
-                _check_raw_html(rel, entry, problems, lines)
-    return count
+                check_raw_html(rel, entry, problems, catalog.lines)
+    return len(files)

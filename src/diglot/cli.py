@@ -135,15 +135,10 @@ def extract(ctx: Context, issues: tuple[str, ...]) -> None:
     Example:
       diglot extract
     """
-    from . import catalogs
+    from .update import run
 
-    periodical, problems = _read(ctx, issues)
-    problems.raise_if_errors()
-    echo_problems(problems)
-    report, _dates = catalogs.extract(periodical, catalogs.collect_units(periodical))
-    for rel in report.written:
-        click.echo(f"wrote {rel}")
-    click.echo(f"{len(report.written)} template(s) written, {len(report.unchanged)} unchanged")
+    report = run(ctx.root, list(issues) or None, languages=[])
+    _report(report)
 
 
 @main.command()
@@ -155,23 +150,43 @@ def update(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...]) -> None
     """Extract, then create or merge the .po catalogs; never loses a translation.
 
     Changed blocks keep their old translation marked fuzzy (with the previous
-    msgid); removed blocks become obsolete (#~).
+    msgid); new blocks are filled from the translation memory (every other
+    catalog of the language) where it has them; removed blocks become
+    obsolete (#~). A catalog that does not parse is reported and left alone.
 
     \b
     Example:
-      diglot update -l en
+      diglot update
+      diglot update 2026-10 -l en
     """
-    from . import catalogs
+    from .manifest import read_publication
+    from .update import run
 
-    periodical, problems = _read(ctx, issues)
-    problems.raise_if_errors()
-    languages = _languages(periodical, lang)
-    report = catalogs.update(periodical, catalogs.collect_units(periodical), languages, problems)
+    root = ctx.root
+    if lang:
+        periodical, _ = read_publication(root, only=[])
+        _languages(periodical, lang)
+        languages = list(lang)
+    else:
+        periodical, _ = read_publication(root, only=[])
+        languages = list(periodical.languages)
+    report = run(root, list(issues) or None, languages=languages)
+    _report(report)
+
+
+def _report(report) -> None:
     for rel in report.written:
         click.echo(f"wrote {rel}")
-    echo_problems(problems)
-    click.echo(f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged")
-    if problems.errors:
+    echo_problems(report.problems)
+    c = report.counts
+    summary = f"{len(report.written)} file(s) written, {report.unchanged} unchanged"
+    details = [f"{c.fuzzy} changed (fuzzy)" if c.fuzzy else "", f"{c.memory_exact + c.memory_fuzzy} from memory" if c.memory_exact + c.memory_fuzzy else "",
+               f"{c.obsolete} obsolete" if c.obsolete else "", f"{c.new} new" if c.new else ""]
+    details = [d for d in details if d]
+    if details:
+        summary += " (" + ", ".join(details) + ")"
+    click.echo(summary)
+    if report.problems.errors:
         sys.exit(1)
 
 

@@ -43,8 +43,13 @@ def issue_ids_on_disk(root: Path) -> list[str]:
     return sorted(p.name for p in issues.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def read_publication(root: Path, only: list[str] | None = None) -> tuple[Periodical, Problems]:
-    """Read and check the periodical and its issues (all, or those in ``only``)."""
+def read_publication(root: Path, only: list[str] | None = None, *, articles: bool = True) -> tuple[Periodical, Problems]:
+    """Read and check the periodical and its issues (all, or those in ``only``).
+
+    With ``articles=False`` the article files are only checked to exist; read
+    them later with :func:`read_article` (``diglot update`` reads only the
+    articles that changed since it last ran).
+    """
     problems = Problems()
     periodical = _read_periodical(root, problems)
     available = issue_ids_on_disk(root)
@@ -53,7 +58,7 @@ def read_publication(root: Path, only: list[str] | None = None) -> tuple[Periodi
         if issue_id not in available:
             problems.error(Location("issues"), unknown_message(f"no issue '{issue_id}' in issues/", issue_id, available))
             continue
-        issue = _read_issue(root, issue_id, periodical, problems)
+        issue = _read_issue(root, issue_id, periodical, problems, articles)
         if issue is not None:
             periodical.issues.append(issue)
     periodical.issues.sort(key=lambda i: (i.date, i.number, i.id), reverse=True)
@@ -224,7 +229,7 @@ def _read_print(doc: Doc, node: yaml.Node) -> PrintSettings:
 # --- issue.yaml ----------------------------------------------------------------------
 
 
-def _read_issue(root: Path, issue_id: str, periodical: Periodical, problems: Problems) -> Issue | None:
+def _read_issue(root: Path, issue_id: str, periodical: Periodical, problems: Problems, read_bodies: bool = True) -> Issue | None:
     folder = f"issues/{issue_id}"
     rel = f"{folder}/issue.yaml"
     if not ID_RE.match(issue_id):
@@ -270,7 +275,7 @@ def _read_issue(root: Path, issue_id: str, periodical: Periodical, problems: Pro
                 doc.error(item, unknown_message(f"unknown contributor '{editor}' in editors", editor, contributors))
             elif dict.__contains__(contributors, editor):
                 editors.append(editor)
-    articles = _read_articles(root, doc, ctx, issue_id, entries.get("articles"), sections, contributors, languages, problems)
+    articles = _read_articles(root, doc, ctx, issue_id, entries.get("articles"), sections, contributors, languages, problems, read_bodies)
     if number is None or date is None or title is None or not sections:
         return None
     return Issue(
@@ -380,7 +385,7 @@ def _read_contributors(doc: Doc, ctx: _Context, pair) -> dict[str, Contributor]:
     return contributors
 
 
-def _read_articles(root, doc, ctx, issue_id, pair, sections, contributors, languages, problems) -> list[Article]:
+def _read_articles(root, doc, ctx, issue_id, pair, sections, contributors, languages, problems, read_bodies=True) -> list[Article]:
     if pair is None:
         return []
     items = doc.sequence(pair[1], "articles")
@@ -451,7 +456,7 @@ def _read_articles(root, doc, ctx, issue_id, pair, sections, contributors, langu
         if not (root / rel).is_file():
             doc.error(slug_node, f"article file not found: {rel}; create it or correct the slug")
             continue
-        if _read_article(root, article, languages, problems) and section_id:
+        if (not read_bodies or read_article(root, article, languages, problems)) and section_id:
             articles.append(article)
     listed = {a.slug for a in articles}
     folder = root / "issues" / issue_id / "articles"
@@ -468,7 +473,7 @@ def _read_articles(root, doc, ctx, issue_id, pair, sections, contributors, langu
 # --- articles ---------------------------------------------------------------------------
 
 
-def _read_article(root: Path, article: Article, languages: list[str], problems: Problems) -> bool:
+def read_article(root: Path, article: Article, languages: list[str], problems: Problems) -> bool:
     """Fill ``article`` from its file; False if it could not be read at all."""
     rel = article.rel
     source = _read_text_file(root, rel, problems)

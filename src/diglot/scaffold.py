@@ -6,7 +6,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from . import catalogs
+from . import update
 from .errors import DiglotError, Location
 from .fsutil import atomic_write
 from .manifest import ID_RE, DATE_RE, issue_ids_on_disk, read_publication
@@ -20,8 +20,8 @@ def init_publication(directory: Path) -> None:
     shutil.copytree(skeleton(), directory, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     periodical, problems = read_publication(directory)
     problems.raise_if_errors()
-    catalogs.update(periodical, catalogs.collect_units(periodical), periodical.languages, problems)
-    problems.raise_if_errors()
+    report = update.run(directory, languages=periodical.languages)
+    report.problems.raise_if_errors()
 
 
 _TITLES = {"zh": "新一期", "en": "New issue", "fr": "Nouveau numéro"}

@@ -1,0 +1,315 @@
+"""diglot extract / diglot update: write every template, create or merge every catalog.
+
+Fast where an archive is large:
+
+- a unit whose source file, template and catalogs are exactly as the last
+  run left them is skipped without being read (a fingerprint cache in
+  ``build/.cache/``; delete it and everything is recomputed, nothing lost);
+- changed articles are read, segmented and merged in two processes;
+- catalogs are read and written by :mod:`diglot.pofile`.
+
+Safe where work is precious: one ``update`` at a time per publication (a
+lock), each file replaced atomically, a catalog that does not parse left
+untouched, and the cache written last, so a run killed half way is simply
+redone by the next one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from . import __version__, pofile
+from .catalogs import (
+    THEME_LANG,
+    Memory,
+    MergeCounts,
+    Unit,
+    article_unit,
+    issue_unit,
+    merge,
+    periodical_unit,
+    pot_text,
+    read_po,
+    template_files,
+    theme_unit,
+)
+from .errors import Location, Problems
+from .fsutil import atomic_write
+from .manifest import read_article, read_publication
+from .model import Article, Periodical
+
+CACHE = "build/.cache/catalogs.json"
+LOCK = "build/.cache/update.lock"
+PARALLEL_MIN = 24  # below this many changed articles one process is faster
+
+
+@dataclass
+class UpdateReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    counts: MergeCounts = field(default_factory=MergeCounts)
+    problems: Problems = field(default_factory=Problems)
+
+    def add_counts(self, counts: MergeCounts) -> None:
+        for name in vars(counts):
+            setattr(self.counts, name, getattr(self.counts, name) + getattr(counts, name))
+
+
+@dataclass
+class _Result:
+    domain: str
+    fingerprint: list | None  # None: do not cache (the unit had problems)
+    digest: str = ""
+    pot_date: str = ""
+    files: dict[str, list[int] | None] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    counts: MergeCounts = field(default_factory=MergeCounts)
+    problems: Problems = field(default_factory=Problems)
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return [info.st_mtime_ns, info.st_size]
+
+
+@contextmanager
+def locked(root: Path):
+    """Hold the publication's update lock: a second ``update`` waits for the first."""
+    path = root / LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _load_cache(root: Path, key: str) -> dict:
+    try:
+        data = json.loads((root / CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if data.get("key") != key:
+        return {}
+    return data.get("units", {})
+
+
+def _save_cache(root: Path, key: str, units: dict) -> None:
+    atomic_write(root / CACHE, json.dumps({"key": key, "units": units}, ensure_ascii=False, sort_keys=True))
+
+
+def title_of(periodical: Periodical) -> str:
+    text = periodical.title
+    if text.values:
+        return text.values.get("en") or next(iter(text.values.values()), "")
+    return text.source or ""
+
+
+# --- one unit ----------------------------------------------------------------------
+
+
+class _Context:
+    """What processing a unit needs; one per process."""
+
+    def __init__(self, root: Path, languages: list[str], title: str, cache: dict):
+        self.root = root
+        self.languages = languages
+        self.title = title
+        self.cache = cache
+        self._memories: dict[str, Memory] = {}
+
+    def memory(self, lang: str) -> Memory:
+        if lang not in self._memories:
+            self._memories[lang] = Memory.from_files(self.root, lang)
+        return self._memories[lang]
+
+    def fresh(self, domain: str, fingerprint: list, files: list[str]) -> bool:
+        """True when the unit's source and every output file are as the last run left them."""
+        cached = self.cache.get(domain)
+        if not cached or cached.get("fingerprint") != fingerprint:
+            return False
+        return all(_stat(self.root / rel) == cached["files"].get(rel) for rel in files)
+
+
+def _outputs(unit_domain: str, source_lang: str, languages: list[str]) -> list[str]:
+    files = [f"locale/pot/{unit_domain}.pot"]
+    files += [f"locale/{lang}/LC_MESSAGES/{unit_domain}.po" for lang in languages if lang != source_lang]
+    return files
+
+
+def _process_unit(ctx: _Context, unit: Unit, fingerprint: list) -> _Result:
+    root = ctx.root
+    result = _Result(unit.domain, fingerprint, digest=unit.digest())
+    cached = ctx.cache.get(unit.domain) or {}
+    same_messages = cached.get("digest") == result.digest and cached.get("fingerprint") is not None
+
+    pot_rel = unit.pot_rel
+    pot_path = root / pot_rel
+    if same_messages and cached.get("pot_date") and _stat(pot_path) == cached["files"].get(pot_rel):
+        result.pot_date = cached["pot_date"]
+        result.unchanged += 1
+    else:
+        old_text = pot_path.read_text(encoding="utf-8") if pot_path.is_file() else None
+        new_text, result.pot_date = pot_text(unit, ctx.title, old_text)
+        if new_text is not None:
+            atomic_write(pot_path, new_text)
+            result.written.append(pot_rel)
+        else:
+            result.unchanged += 1
+    result.files[pot_rel] = _stat(pot_path)
+
+    for lang in ctx.languages:
+        if lang == unit.source_lang:
+            continue
+        rel = unit.po_rel(lang)
+        path = root / rel
+        current = _stat(path)
+        if same_messages and current is not None and current == cached["files"].get(rel):
+            result.files[rel] = current
+            result.unchanged += 1
+            continue
+        old = None
+        old_text = None
+        if current is not None:
+            old_text = path.read_bytes().decode("utf-8", errors="replace")
+            old = read_po(root, rel, result.problems, path)
+            if old is None:
+                result.fingerprint = None  # retry next time, once the catalog is fixed
+                continue
+        catalog, counts = merge(old, unit, lang, result.pot_date, ctx.title, memory=lambda lang=lang: ctx.memory(lang), own_rel=rel)
+        text = pofile.dump(catalog)
+        if text != old_text:
+            atomic_write(path, text)
+            result.written.append(rel)
+        else:
+            result.unchanged += 1
+        result.files[rel] = _stat(path)
+        _add(result.counts, counts)
+    return result
+
+
+def _add(total: MergeCounts, counts: MergeCounts) -> None:
+    for name in vars(counts):
+        setattr(total, name, getattr(total, name) + getattr(counts, name))
+
+
+def _process_article(ctx: _Context, article: Article, fingerprint: list) -> _Result:
+    problems = Problems()
+    if not read_article(ctx.root, article, ctx.languages, problems) or problems.errors:
+        return _Result(article.domain, None, problems=problems)
+    result = _process_unit(ctx, article_unit(article), fingerprint)
+    result.problems.extend(problems)
+    return result
+
+
+# The worker processes inherit the context through fork.
+_WORKER: _Context | None = None
+
+
+def _work(batch: list[tuple[Article, list]]) -> list[_Result]:
+    assert _WORKER is not None
+    return [_process_article(_WORKER, article, fingerprint) for article, fingerprint in batch]
+
+
+def _run_articles(ctx: _Context, jobs: list[tuple[Article, list]]) -> list[_Result]:
+    workers = min(2, os.cpu_count() or 1)
+    if len(jobs) < PARALLEL_MIN or workers < 2:
+        return [_process_article(ctx, article, fingerprint) for article, fingerprint in jobs]
+    global _WORKER
+    _WORKER = ctx
+    try:
+        # Interleaved batches keep both processes busy to the end; order is restored below.
+        batches = [jobs[i::workers * 2] for i in range(workers * 2)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            results = [r for batch in pool.map(_work, batches) for r in batch]
+    finally:
+        _WORKER = None
+    order = {article.domain: i for i, (article, _) in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[r.domain])
+
+
+# --- the whole run -----------------------------------------------------------------------
+
+
+def run(root: Path, issues: list[str] | None = None, languages: list[str] | None = None) -> UpdateReport:
+    """Extract every template and, for ``languages`` (none: templates only), create or merge the catalogs."""
+    with locked(root):
+        return _run(root, issues, languages)
+
+
+def _run(root: Path, issues: list[str] | None, languages: list[str] | None) -> UpdateReport:
+    report = UpdateReport()
+    periodical, problems = read_publication(root, issues, articles=False)
+    report.problems.extend(problems)
+    if problems.errors:
+        return report
+    languages = list(languages or [])
+    title = title_of(periodical)
+    key = json.dumps([__version__, title, sorted(languages)])
+    cache = _load_cache(root, key)
+    ctx = _Context(root, languages, title, cache)
+    results: list[_Result] = []
+
+    # The theme: cached on the templates' file stats.
+    templates = [[name, *(_stat(path) or [])] for name, path in template_files(root)]
+    fingerprint = ["theme", templates]
+    if ctx.fresh("theme", fingerprint, _outputs("theme", THEME_LANG, languages)):
+        results.append(_Result("theme", fingerprint, **_cached(cache["theme"]), unchanged=len(_outputs("theme", THEME_LANG, languages))))
+    else:
+        results.append(_process_unit(ctx, theme_unit(root), fingerprint))
+
+    # The periodical and the issue manifests: already read, cheap to compare.
+    shared = [periodical_unit(periodical)] + [issue_unit(issue) for issue in sorted(periodical.issues, key=lambda i: i.id)]
+    for unit in shared:
+        fingerprint = [unit.kind, unit.digest()]
+        if ctx.fresh(unit.domain, fingerprint, _outputs(unit.domain, unit.source_lang, languages)):
+            results.append(_Result(unit.domain, fingerprint, **_cached(cache[unit.domain]), unchanged=len(_outputs(unit.domain, unit.source_lang, languages))))
+        else:
+            results.append(_process_unit(ctx, unit, fingerprint))
+
+    # Articles: only those whose file or catalogs changed are read.
+    jobs = []
+    for issue in sorted(periodical.issues, key=lambda i: i.id):
+        for article in issue.articles:
+            fingerprint = ["article", article.source_language, _stat(root / article.rel)]
+            outputs = _outputs(article.domain, article.source_language, languages)
+            if ctx.fresh(article.domain, fingerprint, outputs):
+                results.append(_Result(article.domain, fingerprint, **_cached(cache[article.domain]), unchanged=len(outputs)))
+            else:
+                jobs.append((article, fingerprint))
+    results.extend(_run_articles(ctx, jobs))
+
+    units = dict(cache)
+    for result in results:
+        report.written.extend(result.written)
+        report.unchanged += result.unchanged
+        report.add_counts(result.counts)
+        report.problems.extend(result.problems)
+        if result.fingerprint is None:
+            units.pop(result.domain, None)
+        else:
+            units[result.domain] = {
+                "fingerprint": result.fingerprint,
+                "digest": result.digest,
+                "pot_date": result.pot_date,
+                "files": result.files,
+            }
+    if report.written or units != cache:
+        _save_cache(root, key, units)
+    return report
+
+
+def _cached(entry: dict) -> dict:
+    return {"digest": entry.get("digest", ""), "pot_date": entry.get("pot_date", ""), "files": dict(entry.get("files", {}))}
