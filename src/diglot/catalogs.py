@@ -231,13 +231,15 @@ _CREATION_RE = re.compile(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.M)
 
 def pot_text(unit: Unit, title: str, old_text: str | None) -> tuple[str | None, str]:
     """The template's new text (None when only its date would change) and its creation date."""
+    date = now()
     if old_text is not None:
         match = _CREATION_RE.search(old_text)
         if match:
             candidate = pofile.dump(template(unit, title, match[1]))
             if candidate == old_text:
                 return None, match[1]
-    date = now()
+            line = f'"POT-Creation-Date: {match[1]}\\n"'
+            return candidate.replace(line, f'"POT-Creation-Date: {date}\\n"', 1), date
     return pofile.dump(template(unit, title, date)), date
 
 

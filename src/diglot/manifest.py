@@ -53,7 +53,7 @@ def read_publication(root: Path, only: list[str] | None = None, *, articles: boo
     problems = Problems()
     periodical = _read_periodical(root, problems)
     available = issue_ids_on_disk(root)
-    wanted = available if not only else only
+    wanted = available if only is None else only
     for issue_id in wanted:
         if issue_id not in available:
             problems.error(Location("issues"), unknown_message(f"no issue '{issue_id}' in issues/", issue_id, available))

@@ -128,6 +128,8 @@ def unescape(text: str) -> str:
 
 
 def escape(text: str) -> str:
+    if not _ESCAPE_RE.search(text):
+        return text
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m[0]], text)
 
 
@@ -384,6 +386,9 @@ def _field(prefix: str, keyword: str, value: str, out: list[str]) -> None:
         out.append(f'{prefix}"{piece}"')
 
 
+_WRAPPERS: dict[int, re.Pattern] = {}
+
+
 def _pieces(escaped: str, limit: int) -> list[str]:
     """Split an escaped string into lines of at most ``limit`` characters.
 
@@ -391,23 +396,15 @@ def _pieces(escaped: str, limit: int) -> list[str]:
     would otherwise be too long; a run without spaces (Chinese text, a URL)
     is never cut.
     """
+    wrapper = _WRAPPERS.get(limit)
+    if wrapper is None:
+        # the rest if it fits; else the longest start ending in a space; else one long word and its spaces
+        wrapper = _WRAPPERS[limit] = re.compile(r".{1,%d}$|.{0,%d} |[^ ]+ *" % (limit, limit - 1))
+    if "\\n" not in escaped:
+        return wrapper.findall(escaped)
     pieces: list[str] = []
     for segment in _split_newlines(escaped):
-        start, end = 0, len(segment)
-        while end - start > limit:
-            cut = segment.rfind(" ", start, start + limit)
-            while cut > start and segment[cut - 1] == " ":
-                cut -= 1  # keep a run of spaces together, at the end of the line
-            if cut <= start:
-                cut = segment.find(" ", start + limit)
-                if cut < 0:
-                    break
-            while cut + 1 < end and segment[cut + 1] == " ":
-                cut += 1
-            pieces.append(segment[start : cut + 1])
-            start = cut + 1
-        if start < end:
-            pieces.append(segment[start:])
+        pieces.extend(wrapper.findall(segment) if len(segment) > limit else [segment])
     return pieces
 
 
