@@ -73,7 +73,7 @@ def handle_errors(func):
 @click.version_option(__version__, prog_name="diglot")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="The publication folder (default: the nearest folder above holding periodical.yaml).")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars, no list of files written.")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None, debug: bool, quiet: bool) -> None:
     """diglot: a bilingual periodical from YAML, Markdown and gettext catalogs.
@@ -138,7 +138,7 @@ def extract(ctx: Context, issues: tuple[str, ...]) -> None:
     from .update import run
 
     report = run(ctx.root, list(issues) or None, languages=[])
-    _report(report)
+    _report(report, ctx.quiet)
 
 
 @main.command()
@@ -171,22 +171,138 @@ def update(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...]) -> None
         periodical, _ = read_publication(root, only=[])
         languages = list(periodical.languages)
     report = run(root, list(issues) or None, languages=languages)
-    _report(report)
+    _report(report, ctx.quiet)
 
 
-def _report(report) -> None:
-    for rel in report.written:
-        click.echo(f"wrote {rel}")
+def _report(report, quiet: bool = False) -> None:
+    if not quiet:
+        for rel in report.written:
+            click.echo(f"wrote {rel}")
     echo_problems(report.problems)
     c = report.counts
     summary = f"{len(report.written)} file(s) written, {report.unchanged} unchanged"
-    details = [f"{c.fuzzy} changed (fuzzy)" if c.fuzzy else "", f"{c.memory_exact + c.memory_fuzzy} from memory" if c.memory_exact + c.memory_fuzzy else "",
+    details = [f"{c.fuzzy} changed, now fuzzy" if c.fuzzy else "", f"{c.memory_exact + c.memory_fuzzy} from memory" if c.memory_exact + c.memory_fuzzy else "",
                f"{c.obsolete} obsolete" if c.obsolete else "", f"{c.new} new" if c.new else ""]
     details = [d for d in details if d]
     if details:
         summary += " (" + ", ".join(details) + ")"
     click.echo(summary)
     if report.problems.errors:
+        sys.exit(1)
+
+
+def _units_and_languages(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...]):
+    from .catalogs import collect_units
+    from .manifest import read_publication
+
+    periodical, problems = read_publication(ctx.root, list(issues) or None)
+    problems.raise_if_errors()
+    languages = _languages(periodical, lang)
+    return periodical, collect_units(periodical, with_shared=not issues), languages, problems
+
+
+@main.command()
+@click.argument("issues", nargs=-1)
+@click.option("-l", "--lang", multiple=True, help="Only this language (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see README).")
+@click.pass_obj
+@handle_errors
+def stats(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json: bool) -> None:
+    """How far each edition is: translated, fuzzy and untranslated messages and source words.
+
+    Per catalog, per issue and per language. Fuzzy never counts as
+    translated; Han characters count one word each.
+
+    \b
+    Example:
+      diglot stats
+      diglot stats 2026-10 -l en --json
+    """
+    from . import stats as stats_module
+
+    periodical, units, languages, problems = _units_and_languages(ctx, issues, lang)
+    result = stats_module.compute(periodical.root, units, languages, problems)
+    echo_problems(problems)
+    if as_json:
+        click.echo(json.dumps(stats_module.as_json(result), ensure_ascii=False, indent=2))
+    else:
+        _print_stats(result)
+    if problems.errors:
+        sys.exit(1)
+
+
+def _print_stats(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)  # a pipe or a file: never truncate catalog names
+    for stats in result:
+        table = Table(title=f"{stats.lang}", title_justify="left", show_edge=False, pad_edge=False)
+        table.add_column("catalog", no_wrap=True)
+        table.add_column("messages (translated / fuzzy / untranslated)", justify="right", no_wrap=True)
+        table.add_column("source words (same)", justify="right", no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)
+
+        def row(label, counts, style=None):
+            table.add_row(
+                label,
+                f"{counts.translated} / {counts.fuzzy} / {counts.untranslated}",
+                f"{counts.words_translated} / {counts.words_fuzzy} / {counts.words_untranslated}",
+                f"{counts.percent:.1f}",
+                style=style,
+            )
+
+        issues = stats.issues()
+        current = None
+        for catalog in stats.catalogs:
+            if catalog.issue != current and current is not None and current in issues:
+                row(f"issue {current}", issues[current], "bold")
+            current = catalog.issue
+            row(catalog.domain, catalog.counts)
+        if current is not None and current in issues:
+            row(f"issue {current}", issues[current], "bold")
+        table.add_section()
+        row(f"all {stats.lang}", stats.total, "bold")
+        console.print(table)
+        console.print()
+
+
+@main.command()
+@click.argument("issues", nargs=-1)
+@click.option("-l", "--lang", multiple=True, help="Only this language (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see README).")
+@click.pass_obj
+@handle_errors
+def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json: bool) -> None:
+    """Translation quality checks; exits 1 when any error is found.
+
+    \b
+    Errors:   markup (links, pictures, footnote references, code spans,
+              emphasis), placeholders in theme strings, raw HTML.
+    Warnings: numbers, punctuation of the wrong width, leading/trailing
+              whitespace, unchanged copies of the source, odd lengths.
+
+    \b
+    Example:
+      diglot check -l zh_Hans
+      diglot check --json > check.json
+    """
+    from . import checks
+
+    periodical, units, languages, problems = _units_and_languages(ctx, issues, lang)
+    findings = checks.run(periodical.root, units, languages, problems)
+    echo_problems(problems)
+    errors = sum(1 for f in findings if f.severity == "error") + len(problems.errors)
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    if as_json:
+        click.echo(json.dumps({"errors": errors, "warnings": warnings, "findings": [f.as_json() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=bool(errors))
+    if errors:
         sys.exit(1)
 
 

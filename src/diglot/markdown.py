@@ -399,3 +399,10 @@ def picture_sources(body: str) -> list[tuple[str, int]]:
                 found.append((unquote(str(child.attrGet("src") or "")), token.map[0] if token.map else 0))
             stack[:0] = child.children or []
     return found
+
+
+def inline_tokens(text: str) -> list[Token]:
+    """The inline tokens of one message (for comparing a translation's markup with its source's)."""
+    tokens: list[Token] = []
+    _md.inline.parse(text, _md, {"footnotes": {"refs": {}, "list": {}}}, tokens)
+    return tokens

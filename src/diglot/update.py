@@ -246,6 +246,11 @@ def _run_articles(ctx: _Context, jobs: list[tuple[Article, list]]) -> list[_Resu
 def run(root: Path, issues: list[str] | None = None, languages: list[str] | None = None) -> UpdateReport:
     """Extract every template and, for ``languages`` (none: templates only), create or merge the catalogs."""
     with locked(root):
+        # Temporary files of a run that was killed half way: nobody else writes while we hold the lock.
+        locale = root / "locale"
+        if locale.is_dir():
+            for leftover in locale.rglob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
         return _run(root, issues, languages)
 
 
