@@ -232,31 +232,35 @@ def main() -> None:
     changed = edit(root, rng)
     print(f"edited {len(changed)} paragraphs by one word")
 
-    # diglot update, from the same starting point each time
-    times, peaks = [], []
-    for _ in range(args.runs):
-        restore(root, before)
-        elapsed, peak = diglot(root, "update")
-        times.append(elapsed)
-        peaks.append(peak)
-    full = statistics.median(times)
-    fuzzy, correct = score(catalogs, changed, translations)
-    nochange = statistics.median(diglot(root, "update")[0] for _ in range(args.runs))
-    after = work / "after"
-    snapshot(root, after)
-
-    # msgmerge on the same old catalogs and the same new templates
+    # msgmerge gets the same old catalogs and the same new templates diglot writes
     out = work / "msgmerge"
     out.mkdir(exist_ok=True)
+    restore(root, before)
+    diglot(root, "extract")
     pairs = []
     for rel, text in old_catalogs.items():
         old = out / (str(rel).replace("/", "__") + ".old")
         old.write_text(text, encoding="utf-8")
         domain = str(rel).split("LC_MESSAGES/", 1)[1].removesuffix(".po")
-        pairs.append((old, root / f"locale/pot/{domain}.pot", out / (str(rel).replace("/", "__"))))
-    serial = statistics.median(msgmerge_all(pairs, 1) for _ in range(3))
-    two = statistics.median(msgmerge_all(pairs, 2) for _ in range(3))
+        pot = out / (domain.replace("/", "__") + ".pot")
+        shutil.copyfile(root / f"locale/pot/{domain}.pot", pot)
+        pairs.append((old, pot, out / (str(rel).replace("/", "__"))))
+
+    # Runs alternate between diglot and msgmerge, so that both meet the same machine.
+    times, peaks, serial_times, two_times = [], [], [], []
+    for _ in range(args.runs):
+        restore(root, before)
+        elapsed, peak = diglot(root, "update")
+        times.append(elapsed)
+        peaks.append(peak)
+        serial_times.append(msgmerge_all(pairs, 1))
+        two_times.append(msgmerge_all(pairs, 2))
+    full = statistics.median(times)
+    serial = statistics.median(serial_times)
+    two = statistics.median(two_times)
+    fuzzy, correct = score(catalogs, changed, translations)
     mm_fuzzy, mm_correct = score([p[2] for p in pairs], changed, translations)
+    nochange = statistics.median(diglot(root, "update")[0] for _ in range(args.runs))
 
     babel_time, babel_done, babel_fuzzy = babel_update(pairs, args.babel_limit)
 
