@@ -33,6 +33,7 @@ class BuildOptions:
     formats: tuple[str, ...] = FORMATS
     draft: bool = False
     out: Path | None = None
+    pdf_variant: str | None = None
 
 
 @dataclass
@@ -77,7 +78,9 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
         for edition in editions:
             step = progress(f"PDF {edition.tag}", len(issue_ids))
             for issue_id in issue_ids:
-                pdfs[pdf_path(issue_id, edition.tag)] = render_pdf(periodical, edition, periodical.issue(issue_id), font_config)
+                pdfs[pdf_path(issue_id, edition.tag)] = render_pdf(
+                    periodical, edition, periodical.issue(issue_id), font_config, options.pdf_variant
+                )
                 step()
 
     pages: dict[str, str] = {}

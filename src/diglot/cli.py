@@ -312,9 +312,10 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
 @click.option("--format", "formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
 @click.option("--draft", is_flag=True, help="Show the source text where a translation is missing or fuzzy, marked.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/ in the publication).")
+@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), help="PDF/A-3b for archives or tagged PDF/UA-1 for accessibility (slower); default: plain PDF.")
 @click.pass_obj
 @handle_errors
-def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats: str, draft: bool, out: Path | None) -> None:
+def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats: str, draft: bool, out: Path | None, pdf_variant: str | None) -> None:
     """Render the web and print editions into build/.
 
     A release build (the default) refuses an edition with untranslated or
@@ -324,6 +325,7 @@ def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats:
     Example:
       diglot build --draft --format html
       diglot build 2026-10 -l en --format pdf
+      diglot build --format pdf --pdf-variant pdf/ua-1
     """
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
@@ -334,7 +336,7 @@ def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats:
             hint = " (the parallel edition is not available yet)" if name == "parallel" else ""
             raise click.BadParameter(f"unknown format '{name}'{hint}; choose from {', '.join(FORMATS)}", param_hint="--format")
     root = ctx.root
-    options = BuildOptions(issues=list(issues) or None, languages=list(lang) or None, formats=wanted, draft=draft, out=out)
+    options = BuildOptions(issues=list(issues) or None, languages=list(lang) or None, formats=wanted, draft=draft, out=out, pdf_variant=pdf_variant)
     progress_cm, progress = _progress(ctx)
     with progress_cm:
         result = run_build(root, options, progress)

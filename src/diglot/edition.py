@@ -226,6 +226,7 @@ class Edition:
             mode=mode,
             line_offset=article.body_line - 1,
             id_prefix=article.slug if mode == "print" else "",
+            typographer=True,
         )
         view.body_html = Markup(rendered.html)
         view.untranslated_blocks = len(rendered.fallbacks)

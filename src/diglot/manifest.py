@@ -207,11 +207,11 @@ def _read_issn(doc: Doc, node: yaml.Node) -> str | None:
 
 
 def _read_print(doc: Doc, node: yaml.Node) -> PrintSettings:
-    entries = doc.mapping(node, "print", optional=["page_size", "bleed", "marks"])
+    entries = doc.mapping(node, "print", optional=["page_size", "bleed", "marks", "article_start"])
     if entries is None:
         return PrintSettings()
     values: dict[str, str] = {}
-    for key in ("page_size", "bleed", "marks"):
+    for key in ("page_size", "bleed", "marks", "article_start"):
         if key in entries:
             value = doc.string(entries[key][1], f"print.{key}")
             if value is None:
@@ -221,6 +221,9 @@ def _read_print(doc: Doc, node: yaml.Node) -> PrintSettings:
                 continue
             if key == "marks" and value not in MARKS:
                 doc.error(entries[key][1], f"print.marks must be 'crop', 'cross' or 'crop cross', not '{value}'")
+                continue
+            if key == "article_start" and value not in ("any", "right"):
+                doc.error(entries[key][1], f"print.article_start must be 'any' or 'right', not '{value}'")
                 continue
             values[key] = value
     return PrintSettings(**values)

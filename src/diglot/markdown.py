@@ -34,14 +34,17 @@ Translate = Callable[[str, str], "str | None"]
 ResolveImage = Callable[[str], "str | None"]
 
 
-def _make(html_on: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": html_on}).enable("table")
+def _make(html_on: bool, typographer: bool = False) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html_on, "typographer": typographer}).enable("table")
+    if typographer:
+        md.enable(["replacements", "smartquotes"])  # real quotes and dashes in the editions
     md.use(footnote_plugin, inline=False)
     return md
 
 
 _checker = _make(True)
 _md = _make(False)
+_typographer = _make(False, typographer=True)
 
 
 def has_letters(text: str) -> bool:
@@ -235,14 +238,14 @@ def _figure_rule(state: StateCore) -> None:
         image = token.children[0]
         image.content = figure["alt"]
         image.children = []
-        _md.inline.parse(figure["alt"], _md, state.env, image.children)
+        state.md.inline.parse(figure["alt"], state.md, state.env, image.children)
         image.attrs.pop("title", None)
         tokens[index - 1].type = "figure_open"
         tokens[index + 1].type = "figure_close"
         tokens[index + 1].meta["caption"] = figure["caption"]
 
 
-for _instance in (_md,):
+for _instance in (_md, _typographer):
     _instance.core.ruler.after("block", "diglot_segment", _segment_rule)
     _instance.core.ruler.after("inline", "diglot_figure", _figure_rule)
 
@@ -263,7 +266,8 @@ def _render_figure_close(self, tokens, idx, options, env) -> str:
     caption = tokens[idx].meta.get("caption", "")
     if not caption:
         return "\n</figure>\n"
-    return f"\n<figcaption>{_md.renderInline(caption)}</figcaption>\n</figure>\n"
+    md = _typographer if options.get("typographer") else _md
+    return f"\n<figcaption>{md.renderInline(caption)}</figcaption>\n</figure>\n"
 
 
 def _render_image(self, tokens, idx, options, env) -> str:
@@ -293,9 +297,10 @@ def _skip(self, tokens, idx, options, env) -> str:
     return ""
 
 
-_md.add_render_rule("figure_open", _render_figure_open)
-_md.add_render_rule("figure_close", _render_figure_close)
-_md.add_render_rule("image", _render_image)
+for _instance in (_md, _typographer):
+    _instance.add_render_rule("figure_open", _render_figure_open)
+    _instance.add_render_rule("figure_close", _render_figure_close)
+    _instance.add_render_rule("image", _render_image)
 
 _web_rules = {name: _md.renderer.rules.get(name) for name in ("footnote_ref",)}
 
@@ -323,6 +328,7 @@ def render(
     mode: str = "web",
     line_offset: int = 0,
     id_prefix: str = "",
+    typographer: bool = False,
 ) -> Rendered:
     """Render an article body to HTML, each block replaced by its translation.
 
@@ -333,22 +339,23 @@ def render(
     env: dict = {"diglot": job, "resolve_image": resolve_image}
     if id_prefix:
         env["docId"] = id_prefix
-    tokens = _md.parse(body, env)
+    md = _typographer if typographer else _md
+    tokens = md.parse(body, env)
     if mode == "print":
-        tokens, env["print_notes"] = _pull_footnotes(tokens, env)
-        rules = _md.renderer.rules
+        tokens, env["print_notes"] = _pull_footnotes(md, tokens, env)
+        rules = md.renderer.rules
         saved = rules.get("footnote_ref")
-        rules["footnote_ref"] = _render_footnote_ref_print.__get__(_md.renderer)
+        rules["footnote_ref"] = _render_footnote_ref_print.__get__(md.renderer)
         try:
-            out = _md.renderer.render(tokens, _md.options, env)
+            out = md.renderer.render(tokens, md.options, env)
         finally:
             rules["footnote_ref"] = saved
     else:
-        out = _md.renderer.render(tokens, _md.options, env)
+        out = md.renderer.render(tokens, md.options, env)
     return Rendered(out, job.segments, job.fallbacks)
 
 
-def _pull_footnotes(tokens: list[Token], env: dict) -> tuple[list[Token], dict[int, str]]:
+def _pull_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> tuple[list[Token], dict[int, str]]:
     """Remove the footnote block; return the tokens left and each note's inline HTML."""
     notes: dict[int, list[str]] = {}
     kept: list[Token] = []
@@ -368,7 +375,7 @@ def _pull_footnotes(tokens: list[Token], env: dict) -> tuple[list[Token], dict[i
             current = token.meta["id"]
             notes[current] = []
         elif token.type == "inline" and current is not None:
-            notes[current].append(_md.renderer.render(token.children or [], _md.options, env))
+            notes[current].append(md.renderer.render(token.children or [], md.options, env))
     return kept, {key: " ".join(parts) for key, parts in notes.items()}
 
 

@@ -134,6 +134,7 @@ class PrintSettings:
     page_size: str = "A4"
     bleed: str | None = None
     marks: str | None = None
+    article_start: str = "any"  # or "right": every article opens on a right-hand page
 
 
 @dataclass

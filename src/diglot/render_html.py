@@ -34,11 +34,27 @@ def environment(root: Path, edition: Edition | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["css_counter"] = css_counter
     if edition is not None:
         env.install_gettext_callables(edition.gettext, edition.ngettext, newstyle=True)
     else:
         env.install_null_translations(newstyle=True)
     return env
+
+
+def _css_string(text: str) -> str:
+    escaped = "".join(ch if ch.isalnum() or ch in " .:,;·-—()（）：。　" else f"\\{ord(ch):x} " for ch in str(text))
+    return f'"{escaped}"'
+
+
+def css_counter(label: str, counter: str, placeholder: str = "@@") -> Markup:
+    """A translated label around a CSS counter: "Figure @@. " → ``"Figure " counter(figure) ". "``."""
+    before, _, after = str(label).partition(placeholder)
+    parts = [_css_string(before)] if before else []
+    parts.append(f"counter({counter})")
+    if after:
+        parts.append(_css_string(after))
+    return Markup(" ".join(parts))
 
 
 def issue_path(tag: str, issue_id: str) -> str:

@@ -18,7 +18,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
-from . import __version__, locales
+from . import __version__, locales, typeset
 from .edition import Edition
 from .errors import DiglotError, Location
 from .model import Issue, Periodical
@@ -56,15 +56,26 @@ class SafeFetcher(URLFetcher):
         raise ValueError(f"diglot refused to fetch {url}: {why}")
 
 
-def font_stack_css(periodical: Periodical) -> str:
-    """Page size, bleed and marks from periodical.yaml (the values were checked when read)."""
+BODY_PT = 10.5  # the body text size of print.css: the Chinese measure is counted in it
+MIN_SIDE_MM = 22.0
+
+
+def page_css(periodical: Periodical) -> str:
+    """Page size, bleed and marks from periodical.yaml; side margins that make the
+    text column a whole number of body-size characters wide (values checked when read)."""
     settings = periodical.print
-    rules = [f"size: {settings.page_size};"]
+    chars, side = typeset.measure(settings.page_size, BODY_PT, MIN_SIDE_MM)
+    rules = [f"size: {settings.page_size};", f"margin-left: {side:.3f}mm;", f"margin-right: {side:.3f}mm;"]
     if settings.bleed:
         rules.append(f"bleed: {settings.bleed};")
     if settings.marks:
         rules.append(f"marks: {settings.marks};")
-    return "@page { " + " ".join(rules) + " }"
+    css = "@page { " + " ".join(rules) + " }\n"
+    css += f"html {{ font-size: {BODY_PT}pt; }} /* {chars} characters a line */\n"
+    css += f".cover {{ height: {typeset.page_size_mm(settings.page_size)[1]:.2f}mm; min-height: 0; }}\n"
+    if settings.article_start == "right":
+        css += ".article { break-before: right; }\n"
+    return css
 
 
 def print_html(periodical: Periodical, edition: Edition, issue: Issue) -> tuple[str, str]:
@@ -101,11 +112,28 @@ def print_html(periodical: Periodical, edition: Edition, issue: Issue) -> tuple[
         cover_url=image_url(view.cover_rel, "") if view.cover_rel else None,
         generator=f"diglot {__version__}",
     )
+    if locales.is_cjk(edition.lang):
+        start = html.find("<body")
+        html = html[:start] + typeset.chinese(html[start:])
     css = env.loader.get_source(env, "print.css")[0]
-    return html, css + "\n" + font_stack_css(periodical)
+    return html, css + "\n" + page_css(periodical)
 
 
-def render_pdf(periodical: Periodical, edition: Edition, issue: Issue, font_config: FontConfiguration | None = None) -> bytes:
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+
+
+def render_pdf(
+    periodical: Periodical,
+    edition: Edition,
+    issue: Issue,
+    font_config: FontConfiguration | None = None,
+    pdf_variant: str | None = None,
+) -> bytes:
+    """The print edition of ``issue`` in the edition's language, as PDF bytes.
+
+    ``pdf_variant`` is ``pdf/a-3b`` (archives) or ``pdf/ua-1`` (tagged, for
+    accessibility); the default is a plain PDF, the fastest to make.
+    """
     html, css = print_html(periodical, edition, issue)
     fetcher = SafeFetcher(periodical.root)
     font_config = font_config or FontConfiguration()
@@ -117,10 +145,12 @@ def render_pdf(periodical: Periodical, edition: Edition, issue: Issue, font_conf
     logger.propagate = False
     try:
         document = HTML(string=html, base_url=path2url(str(periodical.root)) + "/", url_fetcher=fetcher)
+        options = {"pdf_variant": pdf_variant} if pdf_variant else {}
         pdf = document.write_pdf(
             stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=fetcher)],
             font_config=font_config,
             uncompressed_pdf=False,
+            **options,
         )
     except Exception as exc:  # WeasyPrint failures become located errors
         raise DiglotError(Location(issue.rel), f"rendering the {edition.tag} PDF failed: {exc}") from exc

@@ -11,7 +11,8 @@ HTML of a Chinese edition, never on sources or catalogs:
   ideographs and full-width punctuation fills it exactly;
 - of two adjacent full-width punctuation marks, the first is set half-width
   with the font's ``halt`` feature (``」。`` → ``」``+``。`` compressed);
-- ``——`` and ``……`` are kept on one line.
+- ``——`` and ``……`` are kept on one line;
+- quotation marks and the middle dot take a full character cell.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ _TAG = re.compile(r"(<[^>]*>)")
 _HAN_LATIN = re.compile(rf"([{HAN}])([{LATIN}])|([{LATIN}%])([{HAN}])")
 _PAIR = re.compile(rf"([{PUNCT}])(?=[{PUNCT}])")
 _RUNS = re.compile(r"(——|……)")
+# Quotes and the middle dot of transliterated names are proportional in the
+# font by default; Chinese sets them in a full character cell ("fwid").
+_FULL = re.compile("([“”‘’·])")
 _SKIP = re.compile(r"^<(code|pre|script|style)\b", re.I)
 
 
@@ -53,6 +57,7 @@ def chinese(html: str) -> str:
         text = _HAN_LATIN.sub(_space, text)  # overlapping pairs (一a一)
         text = _PAIR.sub(r'<span class="halt">\1</span>', text)
         text = _RUNS.sub(r'<span class="nobr">\1</span>', text)
+        text = _FULL.sub(r'<span class="fwid">\1</span>', text)
         parts[index] = text
     return "".join(parts)
 
@@ -66,6 +71,11 @@ _UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96
 
 def page_width_mm(size: str) -> float:
     """The width of a CSS ``size`` value (``A4``, ``A5 landscape``, ``170mm 240mm``)."""
+    return page_size_mm(size)[0]
+
+
+def page_size_mm(size: str) -> tuple[float, float]:
+    """(width, height) of a CSS ``size`` value."""
     words = size.lower().split()
     landscape = "landscape" in words
     words = [w for w in words if w not in ("portrait", "landscape")]
@@ -81,7 +91,9 @@ def page_width_mm(size: str) -> float:
             width, height = PAGE_SIZES_MM["a4"]
         else:
             width, height = lengths[0], lengths[1] if len(lengths) > 1 else lengths[0]
-    return max(width, height) if landscape else width
+    if landscape:
+        return max(width, height), min(width, height)
+    return width, height
 
 
 def measure(size: str, font_pt: float, margin_mm: float) -> tuple[int, float]:
