@@ -239,8 +239,12 @@ def test_killing_update_leaves_each_catalog_old_or_new(tmp_path):
     new = snapshot(reference)
     assert set(new) == set(old) and any(new[k] != old[k] for k in new)
 
+    # Kill at different moments; search for a moment inside the writing phase
+    # (too early: all old; too late: all new) and check every outcome.
+    low, high = 0.0, duration * 1.2
     mixed = 0
-    for delay in (duration * f for f in (0.55, 0.65, 0.75, 0.85, 0.95)):
+    for _attempt in range(12):
+        delay = (low + high) / 2
         shutil.rmtree(root / "locale")
         shutil.rmtree(root / "build")
         shutil.copytree(saved / "locale", root / "locale")
@@ -250,11 +254,19 @@ def test_killing_update_leaves_each_catalog_old_or_new(tmp_path):
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         now = snapshot(root)
+        assert set(now) == set(old)
         for rel, text in now.items():
             assert text in (old[rel], new[rel]), f"{rel} is neither the old nor the new catalog after a kill at {delay:.2f}s"
-        assert set(now) == set(old)
-        changed = [rel for rel in now if now[rel] != old[rel]]
-        mixed += 0 < len(changed) < len([rel for rel in now if new[rel] != old[rel]])
+        changed = sum(1 for rel in now if now[rel] != old[rel])
+        if changed == 0:
+            low = delay
+        elif changed == sum(1 for rel in now if new[rel] != old[rel]):
+            high = delay
+        else:
+            mixed += 1
+            if mixed >= 3:
+                break
+            low, high = low + (delay - low) / 2, high - (high - delay) / 2
     assert mixed, "no kill landed while catalogs were being written"
     # the next run finishes the job and tidies up
     update(root)
