@@ -213,7 +213,11 @@ def big_pub(root: Path) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted((root / "locale").rglob("*.po*"))}
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted((root / "locale").rglob("*.po*"))
+        if not p.name.startswith(".")  # a killed run's temporary file, never a catalog
+    }
 
 
 def env() -> dict[str, str]:
