@@ -179,3 +179,25 @@ def test_the_measure_is_a_whole_number_of_characters():
     assert abs((210 - 2 * side) / 25.4 * 72 - chars * 10.5) < 0.01
     assert typeset.page_size_mm("A5 landscape") == (210, 148)
     assert typeset.page_size_mm("170mm 240mm") == (170, 240)
+
+
+def test_justified_chinese_lines_reach_the_column_edge(sample_build):
+    """Non-final lines of Chinese body paragraphs end on the right edge of the column."""
+    chars, side_mm = typeset.measure("A4", 10.5, 22.0)
+    left = side_mm / 25.4 * 72
+    right = 595.276 - left
+    visual: dict[tuple[int, int], list] = {}
+    for line in lines(pdf(sample_build, "zh-hans")):
+        v = visual.setdefault((line.page, round(line.y1)), [line.page, line.x0, line.y0, line.x1, line.y1, ""])
+        v[1], v[3], v[5] = min(v[1], line.x0), max(v[3], line.x1), v[5] + line.text
+    ordered = sorted(visual.values(), key=lambda v: (v[0], v[2]))
+    justified = []
+    for this, following in zip(ordered, ordered[1:]):
+        body_size = 9 < this[4] - this[2] < 16
+        starts_paragraph_or_continues = abs(this[1] - left) < 1 or abs(this[1] - (left + 21)) < 1
+        continued = this[0] == following[0] and abs(following[1] - left) < 1 and 15 < following[2] - this[2] < 22
+        if this[0] > 3 and body_size and starts_paragraph_or_continues and continued and len(re.findall(r"[\u4e00-\u9fff]", this[5])) >= 10:
+            justified.append(this)
+    short = [v for v in justified if right - v[3] > 1.5]
+    assert len(justified) >= 40
+    assert len(short) <= 0.02 * len(justified), [(v[0], round(right - v[3], 1), v[5][-20:]) for v in short]

@@ -18,7 +18,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
-from . import __version__, locales, typeset
+from . import __version__, justify, locales, typeset
 from .edition import Edition
 from .errors import DiglotError, Location
 from .model import Issue, Periodical
@@ -114,7 +114,7 @@ def print_html(periodical: Periodical, edition: Edition, issue: Issue) -> tuple[
     )
     if locales.is_cjk(edition.lang):
         start = html.find("<body")
-        html = html[:start] + typeset.chinese(html[start:])
+        html = html[:start] + justify.mark_paragraph_ends(typeset.chinese(html[start:]))
     css = env.loader.get_source(env, "print.css")[0]
     return html, css + "\n" + page_css(periodical)
 
@@ -144,14 +144,15 @@ def render_pdf(
     logger.addHandler(collector)
     logger.propagate = False
     try:
-        document = HTML(string=html, base_url=path2url(str(periodical.root)) + "/", url_fetcher=fetcher)
         options = {"pdf_variant": pdf_variant} if pdf_variant else {}
-        pdf = document.write_pdf(
+        document = HTML(string=html, base_url=path2url(str(periodical.root)) + "/", url_fetcher=fetcher).render(
             stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=fetcher)],
             font_config=font_config,
-            uncompressed_pdf=False,
             **options,
         )
+        if locales.is_cjk(edition.lang):
+            justify.justify_document(document)
+        pdf = document.write_pdf(uncompressed_pdf=False, **options)
     except Exception as exc:  # WeasyPrint failures become located errors
         raise DiglotError(Location(issue.rel), f"rendering the {edition.tag} PDF failed: {exc}") from exc
     finally:
