@@ -201,3 +201,21 @@ def test_justified_chinese_lines_reach_the_column_edge(sample_build):
     short = [v for v in justified if right - v[3] > 1.5]
     assert len(justified) >= 40
     assert len(short) <= 0.02 * len(justified), [(v[0], round(right - v[3], 1), v[5][-20:]) for v in short]
+
+
+def test_a_long_table_breaks_across_pages_and_repeats_its_header(tmp_path):
+    from .conftest import FIXTURES, copy_publication
+
+    root = copy_publication(FIXTURES / "lumen", tmp_path / "lumen")
+    article = root / "issues/spring-2027/articles/dimming-the-square.md"
+    rows = "\n".join(f"| Lamp {n} | {n * 7} |" for n in range(1, 121))
+    article.write_text(article.read_text(encoding="utf-8") + f"\n| Streetlight | Lux |\n|---|---:|\n{rows}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("--root", str(root), "-q", "build", "-l", "en", "--format", "pdf", "--draft", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    pages = page_texts(out / "pdf/spring-2027.en.pdf")
+    with_rows = [i for i, text in enumerate(pages) if "Lamp " in text]
+    assert len(with_rows) >= 2, "the table fits one page: make it longer"
+    for index in with_rows:
+        assert "Streetlight" in pages[index], f"page {index + 1} continues the table without its header row"
+    assert all(f"Lamp {n}" in "".join(pages) for n in (1, 60, 120))

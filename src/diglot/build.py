@@ -7,6 +7,7 @@ so bad input never leaves half an output.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from contextlib import nullcontext
@@ -75,6 +76,10 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
         from .render_pdf import render_pdf
 
         font_config = FontConfiguration()
+        # Layout allocates millions of short-lived objects; keep the collector
+        # from walking everything read so far each time it runs.
+        gc.collect()
+        gc.freeze()
         for edition in editions:
             step = progress(f"PDF {edition.tag}", len(issue_ids))
             for issue_id in issue_ids:

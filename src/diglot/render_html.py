@@ -28,6 +28,7 @@ def environment(root: Path, edition: Edition | None) -> jinja2.Environment:
     """A Jinja2 environment over the theme, with the edition's translations installed."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root)]),
+        bytecode_cache=_bytecode_cache(root),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
@@ -40,6 +41,16 @@ def environment(root: Path, edition: Edition | None) -> jinja2.Environment:
     else:
         env.install_null_translations(newstyle=True)
     return env
+
+
+def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates, kept across runs in build/.cache/jinja."""
+    folder = root / "build" / ".cache" / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only publication still builds, compiling its templates each time
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _css_string(text: str) -> str:
