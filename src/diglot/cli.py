@@ -163,14 +163,8 @@ def update(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...]) -> None
     from .update import run
 
     root = ctx.root
-    if lang:
-        periodical, _ = read_publication(root, only=[])
-        _languages(periodical, lang)
-        languages = list(lang)
-    else:
-        periodical, _ = read_publication(root, only=[])
-        languages = list(periodical.languages)
-    report = run(root, list(issues) or None, languages=languages)
+    periodical, _ = read_publication(root, only=[])  # problems are reported by run() below
+    report = run(root, list(issues) or None, languages=_languages(periodical, lang))
     _report(report, ctx.quiet)
 
 
