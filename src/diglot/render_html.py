@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, locales
+from . import __version__, locales, metadata
 from .edition import Edition, IssueView, relative_url
 from .model import Periodical
 from .theme import template_dirs
@@ -128,15 +128,21 @@ class SiteRenderer:
 
         alternates = self.languages(counterpart)
         base = periodical.base_url
+        title = edition.text(periodical.title)
+        publisher = edition.text(periodical.publisher)
         return {
+            "periodical_ld": metadata.periodical(title.plain, edition.lang, periodical.issn, publisher.plain if publisher else None, f"{base}{edition.tag}/" if base else None),
+            "og_locale": metadata.og_locale(edition.lang),
+            "og_alternates": [metadata.og_locale(e.lang) for e in self.editions if e.lang != edition.lang],
+            "json_ld": metadata.json_ld,
             "edition": edition,
             "lang": edition.lang,
             "html_lang": edition.html_lang,
             "tag": edition.tag,
             "page": page,
             "url": url,
-            "periodical_title": edition.text(periodical.title),
-            "publisher": edition.text(periodical.publisher),
+            "periodical_title": title,
+            "publisher": publisher,
             "license": edition.text(periodical.license),
             "issn": periodical.issn,
             "alternates": alternates,
@@ -169,16 +175,25 @@ class SiteRenderer:
                 continue
             page = issue_path(tag, view.id)
             ctx = self._context(edition, env, page, lambda t, v=view: issue_path(t, v.id))
-            self._put(page, edition, env.get_template("issue.html").render(ctx, issue=view))
+            issue_ld = metadata.issue(ctx["periodical_ld"], view, edition.lang, self._url(page, page))
+            self._put(page, edition, env.get_template("issue.html").render(ctx, issue=view, issue_ld=issue_ld))
             for index, article in enumerate(view.articles):
                 page = article_path(tag, view.id, article.slug)
                 ctx = self._context(edition, env, page, lambda t, v=view, a=article: article_path(t, v.id, a.slug))
                 previous = view.articles[index - 1] if index > 0 else None
                 following = view.articles[index + 1] if index + 1 < len(view.articles) else None
+                counterparts = {e.lang: self._url(article_path(e.tag, view.id, article.slug), page) for e in self.editions}
+                article_ld = metadata.article(ctx["periodical_ld"], view, article, edition.lang, counterparts[edition.lang], counterparts)
                 html = env.get_template("article.html").render(
-                    ctx, issue=view, article=article, previous=previous, next=following
+                    ctx, issue=view, article=article, previous=previous, next=following, article_ld=article_ld,
+                    pdf_url=self._url(pdf_path(view.id, tag), page) if self.with_pdf else None,
                 )
                 self._put(page, edition, html)
+
+    def _url(self, target: str, page: str) -> str:
+        """An absolute URL from base_url, else a link relative to ``page``."""
+        base = self.periodical.base_url
+        return base + target.removesuffix("index.html") if base else relative_url(target, page)
 
     def _put(self, page: str, edition: Edition, html: str) -> None:
         self.pages[page] = html
