@@ -17,7 +17,7 @@ from typing import Callable
 
 from . import locales
 from .edition import Edition
-from .errors import Location, Problems, ProblemsFound
+from .errors import DiglotError, Location, Problems, ProblemsFound
 from .fsutil import atomic_write
 from .manifest import read_publication
 from .model import Periodical
@@ -138,6 +138,20 @@ def _check_complete(editions: list[Edition], draft: bool, problems: Problems) ->
         )
 
 
+def _index_for_search(site: Path) -> None:
+    """Full-text search of the articles, per language (Pagefind segments Chinese), into site/pagefind/."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise DiglotError(None, f"indexing the site for search failed (Pagefind): {(result.stderr or result.stdout).strip()[-500:]}")
+
+
 def _write_site(root: Path, out: Path, pages: dict[str, str], editions: list[Edition], pdfs: dict[str, bytes]) -> None:
     """Write the whole site into a fresh folder, then swap it in for the old one."""
     out.mkdir(parents=True, exist_ok=True)
@@ -158,6 +172,7 @@ def _write_site(root: Path, out: Path, pages: dict[str, str], editions: list[Edi
         if css is not None:
             (staging / "assets").mkdir(parents=True, exist_ok=True)
             shutil.copyfile(css, staging / "assets" / "web.css")
+        _index_for_search(staging)
         pdf_dir = out / "pdf"
         if pdf_dir.is_dir():
             (staging / "pdf").mkdir(exist_ok=True)

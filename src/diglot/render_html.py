@@ -169,6 +169,9 @@ class SiteRenderer:
         page = f"{tag}/index.html"
         ctx = self._context(edition, env, page, lambda t: f"{t}/index.html")
         self._put(page, edition, env.get_template("archive.html").render(ctx, issues=issues))
+        page = f"{tag}/search/index.html"
+        ctx = self._context(edition, env, page, lambda t: f"{t}/search/index.html")
+        self.pages[page] = env.get_template("search.html").render(ctx)
 
         for view in issues:
             if view.id not in self.issue_ids:
