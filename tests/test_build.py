@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -208,3 +209,19 @@ def test_hostile_translation_is_refused_with_its_location(tmp_path):
     assert f"{ZH_ARTICLE_PO}:{line}:16: error: translation contains raw HTML ('<img src=x onerror=\"alert(1)\">')" in result.stderr
     draft = run("--root", str(root), "build", "--draft", "--format", "html", "--out", str(tmp_path / "out"))
     assert draft.exit_code == 1  # raw HTML in a catalog is an error even in drafts
+
+
+def test_a_rebuild_with_nothing_changed_is_skipped_and_any_change_rebuilds(tmp_path):
+    root = copy_publication(REPO, tmp_path / "pub")
+    out = tmp_path / "out"
+    args = ("--root", str(root), "-q", "build", "--format", "html", "--out", str(out))
+    assert "wrote" in run(*args).stdout
+    assert run(*args).stdout.startswith("nothing changed since the last build")
+    po = root / ZH_ARTICLE_PO
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Repair Is Design Too"', 'msgstr "Repair Is Design, Too"'), encoding="utf-8")
+    assert "wrote" in run(*args).stdout
+    assert "Repair Is Design, Too" in (out / "site/en/2026-10/repair-as-design/index.html").read_text(encoding="utf-8")
+    assert run(*args).stdout.startswith("nothing changed")
+    shutil.rmtree(out / "site")
+    assert "wrote" in run(*args).stdout  # a damaged output is rebuilt
+    assert "wrote" in run(*args[:-2], "--draft", "--out", str(out)).stdout  # other options, another build

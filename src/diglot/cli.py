@@ -26,13 +26,20 @@ class Context:
 
     @property
     def root(self) -> Path:
-        from .manifest import find_root
-
         if self._root is not None:
             if not (self._root / "periodical.yaml").is_file():
                 raise DiglotError(None, f"{self._root} holds no periodical.yaml")
             return self._root.resolve()
         return find_root(Path.cwd())
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding periodical.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "periodical.yaml").is_file():
+            return folder
+    raise DiglotError(None, f"no periodical.yaml in {start} or any folder above it; run 'diglot init DIR' or pass --root")
 
 
 def echo_problems(problems: Problems | list) -> None:
@@ -321,15 +328,23 @@ def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats:
       diglot build 2026-10 -l en --format pdf
       diglot build --format pdf --pdf-variant pdf/ua-1
     """
-    from .build import FORMATS, BuildOptions
-    from .build import build as run_build
+    from .buildcache import State
 
+    FORMATS = ("html", "pdf")
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     for name in wanted:
         if name not in FORMATS:
             hint = " (the parallel edition is not available yet)" if name == "parallel" else ""
             raise click.BadParameter(f"unknown format '{name}'{hint}; choose from {', '.join(FORMATS)}", param_hint="--format")
     root = ctx.root
+    state = State(root, out or root / "build", {"issues": sorted(issues), "lang": sorted(lang), "formats": sorted(wanted), "draft": draft, "pdf_variant": pdf_variant})
+    if state.fresh():
+        click.echo("nothing changed since the last build: sources, catalogs, templates and output are as it left them")
+        return
+
+    from .build import BuildOptions
+    from .build import build as run_build
+
     options = BuildOptions(issues=list(issues) or None, languages=list(lang) or None, formats=wanted, draft=draft, out=out, pdf_variant=pdf_variant)
     progress_cm, progress = _progress(ctx)
     with progress_cm:
@@ -337,6 +352,7 @@ def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats:
     echo_problems(result.problems)
     for rel in result.written:
         click.echo(f"wrote {rel}")
+    state.save()
 
 
 def _progress(ctx: Context):

@@ -27,15 +27,6 @@ URL_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 MARKS = {"crop", "cross", "crop cross", "cross crop"}
 
 
-def find_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding periodical.yaml."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "periodical.yaml").is_file():
-            return folder
-    raise DiglotError(None, f"no periodical.yaml in {start} or any folder above it; run 'diglot init DIR' or pass --root")
-
-
 def issue_ids_on_disk(root: Path) -> list[str]:
     issues = root / "issues"
     if not issues.is_dir():
