@@ -374,6 +374,44 @@ def _progress(ctx: Context):
 
 
 @main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port; 0 picks a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address: the draft is never served to the network.")
+@click.option("-l", "--lang", multiple=True, help="Only this language's edition (repeatable).")
+@click.pass_obj
+@handle_errors
+def serve(ctx: Context, port: int, host: str, lang: tuple[str, ...]) -> None:
+    """Serve the draft web edition on this machine; rebuild on change, reload the page.
+
+    Builds build/serve/ like 'diglot build --draft --format html', then
+    watches periodical.yaml, issues/, locale/ and templates/. When a rebuild
+    fails its errors are printed here and shown at the top of the page, and
+    the last good build stays served. Ctrl-C stops.
+
+    \b
+    Example:
+      diglot serve
+      diglot serve --port 0 -l en
+    """
+    from .manifest import read_publication
+    from .serve import DevServer, is_loopback
+
+    if not is_loopback(host):
+        raise click.BadParameter(f"'{host}' is not a loopback address; the draft edition is only served on this machine (127.0.0.1 or ::1)", param_hint="--host")
+    root = ctx.root
+    periodical, _ = read_publication(root, only=[]) if lang else (None, None)
+    languages = _languages(periodical, lang) if lang and periodical.languages else list(lang)  # a broken periodical.yaml: the page says why
+    server = DevServer(root, port, languages, host=host, quiet=ctx.quiet, debug=ctx.debug)
+    try:
+        server.start()
+        click.echo(f"serving the draft web edition at {server.url} (Ctrl-C stops)")
+        server.wait()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.stop()
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @handle_errors
 def init(directory: Path) -> None:
