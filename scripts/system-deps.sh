@@ -1,9 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages diglot needs (fonts, HarfBuzz subsetting,
-# gettext and poppler for the tests), or says exactly what to install.
+# gettext, poppler and Chromium for the tests), or says exactly what to install.
 set -eu
 
-PACKAGES="fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 gettext poppler-utils"
+PACKAGES="fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 gettext poppler-utils chromium"
 
 if command -v dpkg-query >/dev/null 2>&1; then
     missing=""
@@ -44,6 +44,10 @@ for tool in msgfmt pdftotext pdffonts; do
         problems=1
     fi
 done
+if [ ! -x /usr/bin/chromium ]; then
+    # Not fatal: tests/test_browser.py skips itself without it.
+    echo "note: no /usr/bin/chromium; the browser tests (tests/test_browser.py) will be skipped" >&2
+fi
 if [ "$problems" = 1 ]; then
     echo "also install HarfBuzz's subsetting library (libharfbuzz-subset), or CJK PDFs render ~20x slower" >&2
     exit 1

@@ -293,30 +293,35 @@ class MergeCounts:
 class Memory:
     """Translations into one language from every catalog of the publication (built on demand)."""
 
-    def __init__(self, entries: dict[str, tuple[str, str]]):
+    def __init__(self, entries: dict[str, tuple[str, str]], plurals: dict[str, tuple[dict[int, str], str]] | None = None):
         self.exact = entries  # msgid → (msgstr, catalog rel)
+        self.plurals = plurals or {}  # msgid → (msgstr[n], catalog rel)
         self._choices = list(entries)
 
     @classmethod
     def from_files(cls, root: Path, lang: str, exclude: str = "") -> "Memory":
         entries: dict[str, tuple[str, str]] = {}
+        plurals: dict[str, tuple[dict[int, str], str]] = {}
+
+        def take(catalog: pofile.Catalog | None, source: str) -> None:
+            for entry in catalog.entries if catalog else ():
+                if entry.obsolete or not entry.translated:
+                    continue
+                if entry.msgid_plural is None:
+                    entries.setdefault(entry.msgid, (entry.msgstr, source))
+                else:
+                    plurals.setdefault(entry.msgid, (dict(entry.msgstr_plural), source))
+
         folder = root / "locale" / lang / "LC_MESSAGES"
         if folder.is_dir():
             for path in sorted(folder.rglob("*.po")):
                 rel = path.relative_to(root).as_posix()
-                if rel == exclude:
-                    continue
-                catalog = read_po(root, rel, Problems(), path)
-                for entry in catalog.entries if catalog else ():
-                    if not entry.obsolete and entry.translated and entry.msgid_plural is None:
-                        entries.setdefault(entry.msgid, (entry.msgstr, rel))
+                if rel != exclude:
+                    take(read_po(root, rel, Problems(), path), rel)
         builtin = builtin_catalog(lang)
         if builtin is not None:
-            catalog = read_po(builtin.parent, builtin.name, Problems(), builtin)
-            for entry in catalog.entries if catalog else ():
-                if not entry.obsolete and entry.translated and entry.msgid_plural is None:
-                    entries.setdefault(entry.msgid, (entry.msgstr, "the built-in theme"))
-        return cls(entries)
+            take(read_po(builtin.parent, builtin.name, Problems(), builtin), "the built-in theme")
+        return cls(entries, plurals)
 
     def get(self, msgid: str, exclude: str = "") -> tuple[str, str] | None:
         """(msgstr, source catalog) of an exact hit outside ``exclude``."""
@@ -405,6 +410,13 @@ def merge(
         for index in still:
             message = unit.messages[index]
             if message.msgid_plural is not None:
+                plural = tm.plurals.get(message.msgid)
+                if plural is not None and plural[1] != own_rel:
+                    entry = _entry(message)
+                    entry.msgstr_plural = dict(plural[0])
+                    entry.tcomments = [MEMORY_COMMENT + plural[1]]
+                    counts.memory_exact += 1
+                    result[index] = entry
                 continue
             hit = tm.get(message.msgid, own_rel)
             entry = _entry(message)
@@ -428,6 +440,10 @@ def merge(
             counts.new += 1
 
     entries: list[pofile.Entry] = [e for e in result if e is not None]
+    plurals = int(locales.plural_forms(lang).split("nplurals=")[1].split(";")[0])
+    for entry in entries:
+        if entry.msgid_plural is not None:  # as many plural forms as the language has
+            entry.msgstr_plural = {i: entry.msgstr_plural.get(i, "") for i in range(plurals)}
     for key, entry in live.items():
         if key not in used and entry.has_translation:
             gone = pofile.Entry(
