@@ -108,3 +108,25 @@ def test_opengraph_and_citation_tags_in_the_page_language(sample_build):
     assert en["citation_pdf_url"] == ["https://creative2030.example.org/pdf/2026-10.en.pdf"]
     for value in en["citation_title"] + en["og:title"] + en.get("description", []):
         assert not re.search(r"[\u4e00-\u9fff]", value), value  # no Chinese in the English page's metadata
+
+
+def _luminance(hex_color: str) -> float:
+    rgb = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_colours_meet_wcag_aa_contrast():
+    from .conftest import REPO
+
+    css = (REPO / "templates/web.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--(ink|muted|accent|paper): (#[0-9a-fA-F]{6});", css))
+    for name in ("ink", "muted", "accent"):
+        assert contrast(colours[name], colours["paper"]) >= 4.5, name
+    banner = re.search(r"\.draft-banner \{ background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6});", css)
+    assert contrast(banner[1], banner[2]) >= 4.5
