@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -225,3 +226,20 @@ def test_a_rebuild_with_nothing_changed_is_skipped_and_any_change_rebuilds(tmp_p
     shutil.rmtree(out / "site")
     assert "wrote" in run(*args).stdout  # a damaged output is rebuilt
     assert "wrote" in run(*args[:-2], "--draft", "--out", str(out)).stdout  # other options, another build
+
+
+def test_the_command_answers_a_no_change_build_before_loading_the_renderers(tmp_path):
+    root = copy_publication(REPO, tmp_path / "pub")
+    command = [sys.executable, "-c", "from diglot.entry import main; main()", "--root", str(root), "-q", "build", "--format", "html"]
+    first = subprocess.run(command, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "wrote" in first.stdout
+    probe = "import sys; from diglot.entry import _noop_build; assert _noop_build(sys.argv[1:]); assert 'jinja2' not in sys.modules and 'weasyprint' not in sys.modules and 'click' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", probe, "--root", str(root), "-q", "build", "--format", "html"], capture_output=True).returncode == 0
+    # anything unusual on the command line, or any change, goes the full way
+    assert subprocess.run([sys.executable, "-c", probe, "--root", str(root), "build", "--format", "html", "--help"], capture_output=True).returncode != 0
+    (root / "issues/2026-10/articles/editors-note.md").write_text(
+        (root / "issues/2026-10/articles/editors-note.md").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0 and "wrote" in again.stdout
