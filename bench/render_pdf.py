@@ -106,7 +106,6 @@ HTML(string=Path(html).read_text(encoding="utf-8"), base_url=base).write_pdf(
 
 def dump_final_html(root: Path, lang: str, work: Path) -> tuple[Path, Path]:
     from diglot.edition import Edition
-    from diglot.errors import Problems
     from diglot.manifest import read_publication
     from diglot.render_pdf import print_html
 

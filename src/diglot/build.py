@@ -10,21 +10,19 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import locales
 from .edition import Edition
-from .errors import DiglotError, Location, Problems, ProblemsFound
+from .errors import DiglotError, Location, Problems
 from .fsutil import atomic_write
+from .buildcache import FORMATS
 from .manifest import read_publication
 from .model import Periodical
 from .render_html import SiteRenderer, pdf_path
 from .theme import template_dirs
 
-FORMATS = ("html", "pdf")
 
 
 @dataclass

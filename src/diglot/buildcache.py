@@ -15,6 +15,13 @@ from pathlib import Path
 from . import __version__
 
 CACHE = "build/.cache/build.json"
+FORMATS = ("html", "pdf")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+
+
+def options_key(issues, languages, formats, draft: bool, pdf_variant: str | None) -> dict:
+    """The build options that make two builds the same (the command line and its fast path agree on it)."""
+    return {"issues": sorted(issues), "lang": sorted(languages), "formats": sorted(formats), "draft": draft, "pdf_variant": pdf_variant}
 
 
 def _walk(folder: Path, root: Path, out: list) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .buildcache import FORMATS, PDF_VARIANTS
 from .errors import DiglotError, Problems, ProblemsFound
 
 
@@ -313,7 +314,7 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
 @click.option("--format", "formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
 @click.option("--draft", is_flag=True, help="Show the source text where a translation is missing or fuzzy, marked.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/ in the publication).")
-@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), help="PDF/A-3b for archives or tagged PDF/UA-1 for accessibility (slower); default: plain PDF.")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), help="PDF/A-3b for archives or tagged PDF/UA-1 for accessibility (slower); default: plain PDF.")
 @click.pass_obj
 @handle_errors
 def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats: str, draft: bool, out: Path | None, pdf_variant: str | None) -> None:
@@ -328,16 +329,15 @@ def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats:
       diglot build 2026-10 -l en --format pdf
       diglot build --format pdf --pdf-variant pdf/ua-1
     """
-    from .buildcache import State
+    from .buildcache import State, options_key
 
-    FORMATS = ("html", "pdf")
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     for name in wanted:
         if name not in FORMATS:
             hint = " (the parallel edition is not available yet)" if name == "parallel" else ""
             raise click.BadParameter(f"unknown format '{name}'{hint}; choose from {', '.join(FORMATS)}", param_hint="--format")
     root = ctx.root
-    state = State(root, out or root / "build", {"issues": sorted(issues), "lang": sorted(lang), "formats": sorted(wanted), "draft": draft, "pdf_variant": pdf_variant})
+    state = State(root, out or root / "build", options_key(issues, lang, wanted, draft, pdf_variant))
     if state.fresh():
         click.echo("nothing changed since the last build: sources, catalogs, templates and output are as it left them")
         return

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import posixpath
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable
 
 from markupsafe import Markup, escape

@@ -47,10 +47,12 @@ def _noop_build(argv: list[str]) -> bool:
             i += 1
         else:
             return False
+    from .buildcache import FORMATS, PDF_VARIANTS, State, options_key
+
     formats = tuple(f.strip() for f in str(options["formats"]).split(",") if f.strip())
-    if not formats or any(f not in ("html", "pdf") for f in formats):
+    if not formats or any(f not in FORMATS for f in formats):
         return False
-    if options["pdf_variant"] not in (None, "pdf/a-3b", "pdf/ua-1"):
+    if options["pdf_variant"] not in (None, *PDF_VARIANTS):
         return False
     if root is None:
         start = Path.cwd().resolve()
@@ -60,16 +62,8 @@ def _noop_build(argv: list[str]) -> bool:
     elif not (root / "periodical.yaml").is_file():
         return False
     root = root.resolve()
-    from .buildcache import State
-
     out = Path(options["out"]) if options["out"] else root / "build"
-    key = {
-        "issues": sorted(options["issues"]),
-        "lang": sorted(options["lang"]),
-        "formats": sorted(formats),
-        "draft": options["draft"],
-        "pdf_variant": options["pdf_variant"],
-    }
+    key = options_key(options["issues"], options["lang"], formats, options["draft"], options["pdf_variant"])
     if not State(root, out, key).fresh():
         return False
     print("nothing changed since the last build: sources, catalogs, templates and output are as it left them")

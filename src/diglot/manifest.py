@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from . import locales, markdown
-from .errors import DiglotError, Location, Problems
+from .errors import Location, Problems
 from .model import Article, Contributor, Issue, Periodical, Picture, PrintSettings, Section, Text
 from .yamlnodes import Doc, unknown_message
 

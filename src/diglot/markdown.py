@@ -302,7 +302,6 @@ for _instance in (_md, _typographer):
     _instance.add_render_rule("figure_close", _render_figure_close)
     _instance.add_render_rule("image", _render_image)
 
-_web_rules = {name: _md.renderer.rules.get(name) for name in ("footnote_ref",)}
 
 
 @dataclass

@@ -216,7 +216,6 @@ def parse(text: str) -> Catalog:
     catalog = Catalog()
     entries: list[Entry] = []
     current = _Builder()
-    pending_comments = True  # comments before the first entry may belong to the header
 
     def finish(number: int) -> None:
         nonlocal current

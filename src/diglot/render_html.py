@@ -232,7 +232,6 @@ class SiteRenderer:
         base = self.periodical.base_url or ""
         groups: dict[str, dict[str, str]] = {}
         for page, lang in self.page_langs.items():
-            tag = locales.url_tag(lang)
             groups.setdefault(page.split("/", 1)[1], {})[lang] = page
         for rest, by_lang in groups.items():
             for lang, page in by_lang.items():

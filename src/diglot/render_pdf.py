@@ -119,9 +119,6 @@ def print_html(periodical: Periodical, edition: Edition, issue: Issue) -> tuple[
     return html, css + "\n" + page_css(periodical)
 
 
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
-
-
 def render_pdf(
     periodical: Periodical,
     edition: Edition,

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import update
 from .errors import DiglotError, Location
 from .fsutil import atomic_write
-from .manifest import ID_RE, DATE_RE, issue_ids_on_disk, read_publication
+from .manifest import ID_RE, DATE_RE, read_publication
 from .theme import skeleton
 
 

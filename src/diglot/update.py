@@ -41,7 +41,7 @@ from .catalogs import (
     template_files,
     theme_unit,
 )
-from .errors import Location, Problems
+from .errors import Problems
 from .fsutil import atomic_write
 from .manifest import read_article, read_publication
 from .model import Article, Periodical
@@ -136,12 +136,22 @@ class _Context:
             self._memories[lang] = Memory.from_files(self.root, lang)
         return self._memories[lang]
 
-    def fresh(self, domain: str, fingerprint: list, files: list[str]) -> bool:
-        """True when the unit's source and every output file are as the last run left them."""
+    def unchanged(self, domain: str, fingerprint: list, source_lang: str) -> "_Result | None":
+        """The cached result when the unit's source and every output file are as the last run left them."""
         cached = self.cache.get(domain)
         if not cached or cached.get("fingerprint") != fingerprint:
-            return False
-        return all(_stat(self.root / rel) == cached["files"].get(rel) for rel in files)
+            return None
+        files = _outputs(domain, source_lang, self.languages)
+        if any(_stat(self.root / rel) != cached["files"].get(rel) for rel in files):
+            return None
+        return _Result(
+            domain,
+            fingerprint,
+            digest=cached.get("digest", ""),
+            pot_date=cached.get("pot_date", ""),
+            files=dict(cached["files"]),
+            unchanged=len(files),
+        )
 
 
 def _outputs(unit_domain: str, source_lang: str, languages: list[str]) -> list[str]:
@@ -184,11 +194,11 @@ def _process_unit(ctx: _Context, unit: Unit, fingerprint: list) -> _Result:
         old = None
         old_text = None
         if current is not None:
-            old_text = path.read_bytes().decode("utf-8", errors="replace")
             old = read_po(root, rel, result.problems, path)
             if old is None:
                 result.fingerprint = None  # retry next time, once the catalog is fixed
                 continue
+            old_text = "\n".join(old.lines)  # the text it was parsed from
         catalog, counts = merge(old, unit, lang, result.pot_date, ctx.title, memory=lambda lang=lang: ctx.memory(lang), own_rel=rel)
         text = pofile.dump(catalog)
         if text != old_text:
@@ -279,28 +289,22 @@ def _run(root: Path, issues: list[str] | None, languages: list[str] | None) -> U
     # The theme: cached on the templates' file stats.
     templates = [[name, *(_stat(path) or [])] for name, path in template_files(root)]
     fingerprint = ["theme", templates]
-    if ctx.fresh("theme", fingerprint, _outputs("theme", THEME_LANG, languages)):
-        results.append(_Result("theme", fingerprint, **_cached(cache["theme"]), unchanged=len(_outputs("theme", THEME_LANG, languages))))
-    else:
-        results.append(_process_unit(ctx, theme_unit(root), fingerprint))
+    results.append(ctx.unchanged("theme", fingerprint, THEME_LANG) or _process_unit(ctx, theme_unit(root), fingerprint))
 
     # The periodical and the issue manifests: already read, cheap to compare.
     shared = [periodical_unit(periodical)] + [issue_unit(issue) for issue in sorted(periodical.issues, key=lambda i: i.id)]
     for unit in shared:
         fingerprint = [unit.kind, unit.digest()]
-        if ctx.fresh(unit.domain, fingerprint, _outputs(unit.domain, unit.source_lang, languages)):
-            results.append(_Result(unit.domain, fingerprint, **_cached(cache[unit.domain]), unchanged=len(_outputs(unit.domain, unit.source_lang, languages))))
-        else:
-            results.append(_process_unit(ctx, unit, fingerprint))
+        results.append(ctx.unchanged(unit.domain, fingerprint, unit.source_lang) or _process_unit(ctx, unit, fingerprint))
 
     # Articles: only those whose file or catalogs changed are read.
     jobs = []
     for issue in sorted(periodical.issues, key=lambda i: i.id):
         for article in issue.articles:
             fingerprint = ["article", article.source_language, _stat(root / article.rel)]
-            outputs = _outputs(article.domain, article.source_language, languages)
-            if ctx.fresh(article.domain, fingerprint, outputs):
-                results.append(_Result(article.domain, fingerprint, **_cached(cache[article.domain]), unchanged=len(outputs)))
+            cached = ctx.unchanged(article.domain, fingerprint, article.source_language)
+            if cached is not None:
+                results.append(cached)
             else:
                 jobs.append((article, fingerprint))
     results.extend(_run_articles(ctx, jobs))
@@ -324,6 +328,3 @@ def _run(root: Path, issues: list[str] | None, languages: list[str] | None) -> U
         _save_cache(root, key, units)
     return report
 
-
-def _cached(entry: dict) -> dict:
-    return {"digest": entry.get("digest", ""), "pot_date": entry.get("pot_date", ""), "files": dict(entry.get("files", {}))}
