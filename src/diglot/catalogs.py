@@ -580,6 +580,12 @@ class Lookup:
             return None  # reported by check_raw_html; the source text is shown instead
         return entry.msgstr
 
+    def where(self, domain: str, msgid: str) -> Location:
+        """Where ``msgid``'s translation is (its msgstr line), or its catalog."""
+        entries = self.catalog(domain)
+        entry = entries.get(msgid) if entries else None
+        return Location(self._rels[domain], entry.msgstr_line or entry.line, 1) if entry else Location(self._rels[domain])
+
     def _miss(self, domain: str, location: Location, msgid: str, reason: str) -> None:
         if (domain, msgid) not in self._missing_keys:
             self._missing_keys.add((domain, msgid))

@@ -123,6 +123,11 @@ class Edition:
             return message
         return self.lookup.get("theme", message) or message
 
+    def gettext_markup(self, message: str, **variables) -> Markup:
+        """A theme string for a template of another edition's language, like Jinja's newstyle
+        gettext: the translation is trusted markup, the variables are escaped."""
+        return Markup(self.gettext(message)) % variables
+
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         if self.lang == THEME_LANG:
             return singular if n == 1 else plural
@@ -193,8 +198,10 @@ class Edition:
             cover_rel=cover_rel,
         )
 
-    def article_view(self, issue: Issue, article: Article, *, mode: str, image_url: Callable[[str, str], str]) -> ArticleView:
-        folder = issue.folder
+    def article_view(
+        self, issue: Issue, article: Article, *, mode: str, image_url: Callable[[str, str], str], body: bool = True
+    ) -> ArticleView:
+        """The article in this language; ``body=False`` leaves its body unrendered."""
         view = ArticleView(
             article=article,
             issue_id=issue.id,
@@ -210,26 +217,46 @@ class Edition:
             is_translation=article.source_language != self.lang,
         )
 
+        if not body:
+            return view
+        rendered = self.render_body(issue, article, mode=mode, image_url=image_url, id_prefix=article.slug if mode == "print" else "")
+        view.body_html = Markup(rendered.html)
+        view.untranslated_blocks = len(rendered.fallbacks)
+        return view
+
+    def render_body(
+        self,
+        issue: Issue,
+        article: Article,
+        *,
+        mode: str,
+        image_url: Callable[[str, str], str],
+        id_prefix: str = "",
+        blocks: bool = False,
+        footnote: markdown.FootnoteRef | None = None,
+    ) -> markdown.Rendered:
+        """The article's body in this language (see :func:`markdown.render`)."""
+        is_translation = article.source_language != self.lang
+
         def translate(kind: str, msgid: str) -> str | None:
             return self.lookup.get(article.domain, msgid)
 
         def resolve(src: str) -> str | None:
-            rel = self.picture_rel(folder, src)
+            rel = self.picture_rel(issue.folder, src)
             return image_url(rel, article.slug) if rel else None
 
-        rendered = markdown.render(
+        return markdown.render(
             article.body,
-            translate=translate if view.is_translation else None,
+            translate=translate if is_translation else None,
             source_lang_tag=locales.bcp47(article.source_language),
             resolve_image=resolve,
             mode=mode,
             line_offset=article.body_line - 1,
-            id_prefix=article.slug if mode == "print" else "",
+            id_prefix=id_prefix,
             typographer=True,
+            blocks=blocks,
+            footnote=footnote,
         )
-        view.body_html = Markup(rendered.html)
-        view.untranslated_blocks = len(rendered.fallbacks)
-        return view
 
 
 def relative_url(target: str, page: str) -> str:

@@ -42,7 +42,7 @@ def justify_document(document, min_shortfall: float = 0.3) -> int:
         while stack:
             box = stack.pop()
             children = getattr(box, "children", None) or []
-            if _is_paragraph(box) and box.style["text_align_all"] == "justify":
+            if _is_paragraph(box) and box.style["text_align_all"] == "justify" and _is_cjk(box):
                 right = box.content_box_x() + box.width
                 for line in children:
                     if isinstance(line, boxes.LineBox) and not _is_final(line):
@@ -54,6 +54,12 @@ def justify_document(document, min_shortfall: float = 0.3) -> int:
 
 def _is_paragraph(box) -> bool:
     return getattr(box, "element_tag", None) == "p"
+
+
+def _is_cjk(box) -> bool:
+    """Only Chinese, Japanese and Korean paragraphs: a parallel edition has Latin ones beside them."""
+    lang = (box.style["lang"] or "").lower()
+    return lang.split("-")[0] in ("zh", "ja", "ko")
 
 
 def _is_final(line) -> bool:

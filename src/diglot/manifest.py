@@ -157,7 +157,7 @@ def _read_periodical(root: Path, problems: Problems) -> Periodical:
             else:
                 periodical.base_url = url if url.endswith("/") else url + "/"
     if "print" in entries:
-        periodical.print = _read_print(doc, entries["print"][1])
+        periodical.print = _read_print(doc, entries["print"][1], languages)
     return periodical
 
 
@@ -197,17 +197,21 @@ def _read_issn(doc: Doc, node: yaml.Node) -> str | None:
     return value.upper()
 
 
-def _read_print(doc: Doc, node: yaml.Node) -> PrintSettings:
-    entries = doc.mapping(node, "print", optional=["page_size", "bleed", "marks", "article_start"])
+PRINT_KEYS = ["page_size", "bleed", "marks", "article_start", "parallel_left", "parallel_layout"]
+PARALLEL_LAYOUTS = ("columns", "facing")
+
+
+def _read_print(doc: Doc, node: yaml.Node, languages: list[str]) -> PrintSettings:
+    entries = doc.mapping(node, "print", optional=PRINT_KEYS)
     if entries is None:
         return PrintSettings()
     values: dict[str, str] = {}
-    for key in ("page_size", "bleed", "marks", "article_start"):
+    for key in PRINT_KEYS:
         if key in entries:
             value = doc.string(entries[key][1], f"print.{key}")
             if value is None:
                 continue
-            if not re.match(r"^[A-Za-z0-9 .\-]+$", value):
+            if not key.startswith("parallel_") and not re.match(r"^[A-Za-z0-9 .\-]+$", value):
                 doc.error(entries[key][1], f"print.{key} '{value}' is not a CSS value")
                 continue
             if key == "marks" and value not in MARKS:
@@ -215,6 +219,13 @@ def _read_print(doc: Doc, node: yaml.Node) -> PrintSettings:
                 continue
             if key == "article_start" and value not in ("any", "right"):
                 doc.error(entries[key][1], f"print.article_start must be 'any' or 'right', not '{value}'")
+                continue
+            if key == "parallel_left" and value != "source" and value not in languages[:2]:
+                choices = ", ".join(["source", *languages[:2]])
+                doc.error(entries[key][1], f"print.parallel_left must be one of {choices}, not '{value}'")
+                continue
+            if key == "parallel_layout" and value not in PARALLEL_LAYOUTS:
+                doc.error(entries[key][1], f"print.parallel_layout must be 'columns' or 'facing', not '{value}'")
                 continue
             values[key] = value
     return PrintSettings(**values)

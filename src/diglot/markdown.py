@@ -177,17 +177,22 @@ def _segment_rule(state: StateCore) -> None:
         kind = _block_kind(tokens, index, stack)
         figure = _lone_image(token.content) if kind == "paragraph" else None
         if figure is not None:
+            before, missed = len(job.segments), len(job.fallbacks)
             token.meta["figure"] = _translate_figure(job, figure, line, tokens[index - 1])
+            token.meta["segments"] = job.segments[before:]
+            token.meta["fallbacks"] = job.fallbacks[missed:]
             continue
         if not has_letters(token.content):
             continue
         segment = Segment(kind, token.content, line)
         job.segments.append(segment)
+        token.meta["segments"] = [segment]
         if job.translate is None:
             continue
         translated = job.translate(kind, token.content)
         if translated is None:
             job.fallbacks.append(segment)
+            token.meta["fallbacks"] = [segment]
             _mark_fallback(tokens, index, job.source_lang_tag)
         else:
             token.content = translated
@@ -287,10 +292,14 @@ def _render_image(self, tokens, idx, options, env) -> str:
 
 def _render_footnote_ref_print(self, tokens, idx, options, env) -> str:
     """Print mode: the note's text goes where it is referenced, for CSS ``float: footnote``."""
-    note_id = tokens[idx].meta["id"]
-    if tokens[idx].meta.get("subId", 0) > 0:
+    meta = tokens[idx].meta
+    if meta.get("subId", 0) > 0:
         return ""  # a second reference to the same note prints it once
-    return f'<span class="footnote">{env["print_notes"].get(note_id, "")}</span>'
+    note = env["print_notes"].get(meta["id"], "")
+    footnote: FootnoteRef | None = env.get("footnote")
+    if footnote is not None:
+        return footnote(meta["label"], note)
+    return f'<span class="footnote">{note}</span>'
 
 
 def _skip(self, tokens, idx, options, env) -> str:
@@ -305,10 +314,35 @@ for _instance in (_md, _typographer):
 
 
 @dataclass
+class Block:
+    """One block of a rendered article: what the parallel edition pairs with its translation.
+
+    ``kind`` is heading, paragraph, list item, quote, figure, table, code,
+    rule or footnote (web mode; in print mode notes stay in the block that
+    calls them). Every edition of an article has the same blocks in the same
+    order, since translations only replace inline text.
+    """
+
+    kind: str
+    line: int  # the block's first line in the article file
+    html: str
+    segments: list[Segment]
+    fallbacks: list[Segment]
+    label: str = ""  # a footnote's label
+    number: int = 0  # a footnote's number in this language's edition
+
+
+@dataclass
 class Rendered:
     html: str
     segments: list[Segment]
     fallbacks: list[Segment]
+    blocks: list[Block] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # print mode: each note's inline HTML by label
+
+
+#: footnote(label, note_html) → the HTML put at the note's first reference (print mode).
+FootnoteRef = Callable[[str, str], str]
 
 
 def segments(body: str, line_offset: int = 0) -> list[Segment]:
@@ -328,35 +362,116 @@ def render(
     line_offset: int = 0,
     id_prefix: str = "",
     typographer: bool = False,
+    blocks: bool = False,
+    footnote: FootnoteRef | None = None,
 ) -> Rendered:
     """Render an article body to HTML, each block replaced by its translation.
 
     ``mode`` is ``web`` (footnotes at the end, with back-links) or ``print``
-    (each note's text at its reference, for WeasyPrint footnotes).
+    (each note's text at its reference, for WeasyPrint footnotes, made by
+    ``footnote`` when given). With ``blocks``, the result lists each block
+    rendered on its own (lists and quotes split into their items) instead of
+    the whole HTML.
     """
     job = _Job(translate=translate, source_lang_tag=source_lang_tag, line_offset=line_offset)
-    env: dict = {"diglot": job, "resolve_image": resolve_image}
+    env: dict = {"diglot": job, "resolve_image": resolve_image, "footnote": footnote}
     if id_prefix:
         env["docId"] = id_prefix
     md = _typographer if typographer else _md
     tokens = md.parse(body, env)
+    notes: dict[str, str] = {}
+    rules = md.renderer.rules
+    saved = rules.get("footnote_ref")
     if mode == "print":
-        tokens, env["print_notes"] = _pull_footnotes(md, tokens, env)
-        rules = md.renderer.rules
-        saved = rules.get("footnote_ref")
+        tokens, env["print_notes"], labels = _pull_footnotes(md, tokens, env)
+        notes = {labels[key]: value for key, value in env["print_notes"].items()}
         rules["footnote_ref"] = _render_footnote_ref_print.__get__(md.renderer)
-        try:
-            out = md.renderer.render(tokens, md.options, env)
-        finally:
-            rules["footnote_ref"] = saved
-    else:
-        out = md.renderer.render(tokens, md.options, env)
-    return Rendered(out, job.segments, job.fallbacks)
+    try:
+        if not blocks:
+            return Rendered(md.renderer.render(tokens, md.options, env), job.segments, job.fallbacks, notes=notes)
+        parts = []
+        for kind, part in _split_blocks(tokens):
+            inline = [t for t in part if t.type == "inline"]
+            first = next((t for t in inline if t.map), None) or next((t for t in part if t.map), None)
+            parts.append(
+                Block(
+                    kind=kind,
+                    line=line_offset + (first.map[0] + 1 if first else 1),
+                    html=md.renderer.render(part, md.options, env),
+                    segments=[s for t in inline for s in t.meta.get("segments", [])],
+                    fallbacks=[s for t in inline for s in t.meta.get("fallbacks", [])],
+                    label=str(part[0].meta.get("label") or "") if kind == "footnote" else "",
+                    number=part[0].meta["id"] + 1 if kind == "footnote" else 0,
+                )
+            )
+        return Rendered("", job.segments, job.fallbacks, parts, notes)
+    finally:
+        rules["footnote_ref"] = saved
 
 
-def _pull_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> tuple[list[Token], dict[int, str]]:
-    """Remove the footnote block; return the tokens left and each note's inline HTML."""
+_KINDS = {
+    "heading_open": "heading",
+    "paragraph_open": "paragraph",
+    "figure_open": "figure",
+    "table_open": "table",
+    "fence": "code",
+    "code_block": "code",
+    "hr": "rule",
+}
+
+
+def _close_index(tokens: list[Token], start: int) -> int:
+    """The index of the token closing the one at ``start`` (itself for a token that closes nothing)."""
+    if tokens[start].nesting != 1:
+        return start
+    depth = 0
+    for index in range(start, len(tokens)):
+        depth += tokens[index].nesting
+        if depth == 0:
+            return index
+    return len(tokens) - 1
+
+
+def _children(tokens: list[Token]) -> list[list[Token]]:
+    out, index = [], 0
+    while index < len(tokens):
+        end = _close_index(tokens, index)
+        out.append(tokens[index : end + 1])
+        index = end + 1
+    return out
+
+
+def _split_blocks(tokens: list[Token]) -> list[tuple[str, list[Token]]]:
+    """Top-level blocks, with lists split into items and quotes into their blocks.
+
+    An item keeps its list around it (an ordered one with its number as
+    ``start``), a quote's block keeps the quote, so each renders alone as it
+    does in the whole article.
+    """
+    out: list[tuple[str, list[Token]]] = []
+    for part in _children(tokens):
+        opener, closer = part[0], part[-1]
+        if opener.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+            kind = "quote" if opener.type == "blockquote_open" else "list item"
+            first = int(opener.attrGet("start") or 1)
+            for number, child in enumerate(_children(part[1:-1])):
+                wrapper = opener
+                if opener.type == "ordered_list_open" and number:
+                    wrapper = opener.copy()
+                    wrapper.attrSet("start", str(first + number))
+                out.append((kind, [wrapper, *child, closer]))
+        elif opener.type == "footnote_block_open":
+            for child in _children(part[1:-1]):
+                out.append(("footnote", child))
+        else:
+            out.append((_KINDS.get(opener.type, "paragraph"), part))
+    return out
+
+
+def _pull_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> tuple[list[Token], dict[int, str], dict[int, str]]:
+    """Remove the footnote block; return the tokens left, each note's inline HTML and each note's label."""
     notes: dict[int, list[str]] = {}
+    labels: dict[int, str] = {}
     kept: list[Token] = []
     current: int | None = None
     inside_block = False
@@ -373,9 +488,10 @@ def _pull_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> tuple[lis
         if token.type == "footnote_open":
             current = token.meta["id"]
             notes[current] = []
+            labels[current] = str(token.meta.get("label") or current)
         elif token.type == "inline" and current is not None:
             notes[current].append(md.renderer.render(token.children or [], md.options, env))
-    return kept, {key: " ".join(parts) for key, parts in notes.items()}
+    return kept, {key: " ".join(parts) for key, parts in notes.items()}, labels
 
 
 def render_inline(text: str) -> str:

@@ -135,6 +135,8 @@ class PrintSettings:
     bleed: str | None = None
     marks: str | None = None
     article_start: str = "any"  # or "right": every article opens on a right-hand page
+    parallel_left: str = "source"  # the parallel edition's left column: "source" or a language
+    parallel_layout: str = "columns"  # or "facing": source on the left-hand page, translation on the right
 
 
 @dataclass
@@ -152,6 +154,11 @@ class Periodical:
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    @property
+    def parallel_languages(self) -> tuple[str, str]:
+        """The two languages of the parallel edition: the first two edition languages."""
+        return self.languages[0], self.languages[1]
 
     def issue(self, issue_id: str) -> Issue:
         return next(i for i in self.issues if i.id == issue_id)
