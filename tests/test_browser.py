@@ -56,12 +56,14 @@ ARTICLES = [
 ]
 TAGS = ["zh-hans", "en"]
 # Every page of the site: the language choice, both archives, both issues,
-# all twelve articles (and the two search pages the build also writes).
+# all twelve articles, their twelve parallel views (and the two search pages
+# the build also writes).
 PAGES = (
     ["index.html"]
     + [f"{tag}/index.html" for tag in TAGS]
     + [f"{tag}/{ISSUE}/index.html" for tag in TAGS]
     + [f"{tag}/{ISSUE}/{slug}/index.html" for tag in TAGS for slug in ARTICLES]
+    + [f"{tag}/{ISSUE}/{slug}/parallel/index.html" for tag in TAGS for slug in ARTICLES]
     + [f"{tag}/search/index.html" for tag in TAGS]
 )
 MAX_SCREENSHOT = 600 * 1024
@@ -299,6 +301,88 @@ def test_screenshots_of_an_article(new_page, server, screenshot_dir, tag, width)
     assert shot_height >= HEIGHT
 
 
+# --- the parallel view ----------------------------------------------------------
+
+# Every .pair of the page with the boxes of its sides, in page coordinates.
+PAIR_BOXES = """() => Array.from(document.querySelectorAll('.pair')).map(pair => ({
+  kind: Array.from(pair.classList).find(c => c.startsWith('pair-')),
+  sides: Array.from(pair.children).filter(el => el.classList.contains('side')).map(side => {
+    const r = side.getBoundingClientRect();
+    return {
+      lang: side.lang, source: side.classList.contains('is-source'),
+      top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, left: r.left, right: r.right,
+      font: getComputedStyle(side).fontFamily,
+    };
+  }),
+}))"""
+# A Chinese-source article with a figure, a list and footnotes; an English-source one.
+PARALLEL = ["repair-as-design", "songs-of-the-river"]
+
+
+def pair_boxes(page: Page, server: str, slug: str, tag: str = "en") -> list[dict]:
+    goto(page, server, f"{tag}/{ISSUE}/{slug}/parallel/index.html")
+    pairs = page.evaluate(PAIR_BOXES)
+    assert len(pairs) > 10, pairs
+    return pairs
+
+
+@pytest.mark.parametrize("slug", PARALLEL)
+def test_parallel_pairs_are_aligned_side_by_side_at_1280(new_page, server, slug):
+    page = new_page(1280)
+    pairs = pair_boxes(page, server, slug)
+    if slug == "repair-as-design":
+        assert {"pair-figure", "pair-list-item", "pair-footnote", "pair-heading"} <= {p["kind"] for p in pairs}
+    below = 0.0  # the bottom of the taller side of the pairs so far
+    for pair in pairs:
+        sides = pair["sides"]
+        if len(sides) == 2:
+            left, right = sides
+            assert abs(left["top"] - right["top"]) <= 1, pair
+            assert right["left"] >= left["right"], pair
+        for side in sides:
+            assert side["top"] >= below - 1, f"{pair['kind']} starts above the pair before it ends"
+        below = max(side["bottom"] for side in sides)
+    # Chinese columns use the theme's Chinese fonts
+    zh = next(s for p in pairs if p["kind"] == "pair-paragraph" for s in p["sides"] if s["lang"] == "zh-Hans")
+    assert "Noto Serif CJK SC" in zh["font"]
+
+
+@pytest.mark.parametrize("slug", PARALLEL)
+def test_parallel_pairs_are_interleaved_at_375(new_page, server, slug):
+    page = new_page(375)
+    pairs = pair_boxes(page, server, slug)
+    below = 0.0
+    for pair in pairs:
+        # one column: the source first, then its translation, then the next pair
+        sides = sorted(pair["sides"], key=lambda s: not s["source"])
+        if len(sides) == 2:
+            first, second = sides
+            assert second["top"] >= first["bottom"] - 0.5, pair
+            assert abs(first["left"] - second["left"]) <= 1, pair
+        for side in sides:
+            assert side["top"] >= below - 0.5, f"{pair['kind']} is out of order"
+            assert side["right"] <= 375, pair
+            below = max(below, side["bottom"])
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_screenshots_of_the_parallel_view(new_page, server, screenshot_dir, width):
+    """docs/web-parallel-<width>.png: the page's top at 1280 px (header, pairs, the figure), the body at 375 px."""
+    page = new_page(width)
+    goto(page, server, f"en/{ISSUE}/repair-as-design/parallel/index.html")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    top = 0 if width >= 900 else page.evaluate("document.querySelector('.parallel-body').getBoundingClientRect().top + window.scrollY - 16")
+    clip = {"x": 0, "y": top, "width": width, "height": min(1850 if width >= 900 else 2000, height - top)}
+    target = screenshot_dir / f"web-parallel-{width}.png"
+    page.screenshot(path=str(target), full_page=True, clip=clip, type="png")
+    assert target.stat().st_size <= MAX_SCREENSHOT, f"{target} is {target.stat().st_size} bytes"
+    shot_width, shot_height = _png_size(target)
+    assert shot_width == width
+    assert shot_height >= HEIGHT
+
+
 @pytest.mark.parametrize(
     ("tag", "query", "expected"),
     [
@@ -315,6 +399,7 @@ def test_search_finds_the_right_article(new_page, server, tag, query, expected):
     page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
     links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
     assert any(f"/{tag}/{ISSUE}/{expected}/" in link for link in links), links
+    assert not [link for link in links if "/parallel/" in link], f"parallel views in the results: {links}"
     assert all(f"/{tag}/" in link for link in links), f"results from another language: {links}"
 
 

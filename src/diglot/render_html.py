@@ -10,13 +10,14 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, locales, metadata
-from .edition import Edition, IssueView, relative_url
-from .model import Periodical
+from . import __version__, locales, metadata, parallel
+from .edition import ArticleView, Edition, IssueView, relative_url
+from .model import Article, Issue, Periodical
 from .theme import template_dirs
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -76,8 +77,17 @@ def article_path(tag: str, issue_id: str, slug: str) -> str:
     return f"{tag}/{issue_id}/{slug}/index.html"
 
 
+def parallel_path(tag: str, issue_id: str, slug: str) -> str:
+    """The article's parallel view, its interface in ``tag``'s language."""
+    return f"{tag}/{issue_id}/{slug}/parallel/index.html"
+
+
 def pdf_path(issue_id: str, tag: str) -> str:
     return f"pdf/{issue_id}.{tag}.pdf"
+
+
+def parallel_pdf_path(issue_id: str) -> str:
+    return f"pdf/{issue_id}.parallel.pdf"
 
 
 @dataclass
@@ -86,16 +96,38 @@ class Page:
     html_lang: str
 
 
+@dataclass
+class Column:
+    """One column of a parallel page: a language of the pair, with its own view and theme strings."""
+
+    position: str  # "left" or "right"
+    lang: str
+    html_lang: str
+    name: str  # the language's name in itself
+    is_source: bool
+    view: ArticleView
+    article_path: str  # the single-language article
+    gettext: Callable[..., Markup]
+
+
 class SiteRenderer:
     """Renders every page of the web edition for the given editions."""
 
-    def __init__(self, periodical: Periodical, editions: list[Edition], *, with_pdf: bool, issue_ids: list[str]):
+    def __init__(
+        self, periodical: Periodical, editions: list[Edition], *, with_pdf: bool, issue_ids: list[str], with_parallel: bool = False
+    ):
         self.periodical = periodical
         self.editions = editions
         self.with_pdf = with_pdf
+        self.with_parallel = with_parallel  # the site offers the parallel PDF
         self.issue_ids = issue_ids
         self.pages: dict[str, str] = {}
         self.page_langs: dict[str, str] = {}
+        by_lang = {e.lang: e for e in editions}
+        # The parallel view needs both of its languages; a build of one edition has none.
+        languages = periodical.parallel_languages
+        self.parallel_editions = {lang: by_lang[lang] for lang in languages} if all(l in by_lang for l in languages) else None
+        self._pairs: dict[tuple[str, str], parallel.ParallelArticle] = {}
 
     def languages(self, page_for_lang) -> list[dict]:
         """The language switch: every edition's counterpart of the current page."""
@@ -151,7 +183,9 @@ class SiteRenderer:
             "draft": edition.draft,
             "generator": f"diglot {__version__}",
             "with_pdf": self.with_pdf,
+            "with_parallel": self.with_parallel,
             "pdf_path": pdf_path,
+            "parallel_pdf_path": parallel_pdf_path,
             "issue_path": issue_path,
             "article_path": article_path,
         }
@@ -190,8 +224,59 @@ class SiteRenderer:
                 html = env.get_template("article.html").render(
                     ctx, issue=view, article=article, previous=previous, next=following, article_ld=article_ld,
                     pdf_url=self._url(pdf_path(view.id, tag), page) if self.with_pdf else None,
+                    parallel_url=relative_url(parallel_path(tag, view.id, article.slug), page) if self.parallel_editions else None,
                 )
                 self._put(page, edition, html)
+                if self.parallel_editions:
+                    self._render_parallel(edition, env, view, article)
+
+    def _render_parallel(self, edition: Edition, env: jinja2.Environment, view: IssueView, article: ArticleView) -> None:
+        """The article beside its translation, with ``edition``'s interface.
+
+        Kept out of the sitemap (it repeats the language pages) and out of
+        the search index (it has no ``data-pagefind-body``).
+        """
+        page = parallel_path(edition.tag, view.id, article.slug)
+        ctx = self._context(edition, env, page, lambda t: parallel_path(t, view.id, article.slug))
+        paired = self._paired(view.issue, article.article)
+        left, right = parallel.sides(self.periodical, article.article)
+        columns = [
+            self._column("left", left, paired.left, view.id),
+            self._column("right", right, paired.right, view.id),
+        ]
+        html = env.get_template("article-parallel.html").render(
+            ctx, issue=view, article=article, columns=columns,
+            body=[p for p in paired.pairs if p.kind != "footnote"],
+            notes=[p for p in paired.pairs if p.kind == "footnote"],
+        )
+        # Straight into pages, not _put: page_langs feeds the sitemap.
+        self.pages[page] = html
+
+    def _column(self, position: str, lang: str, side_view: ArticleView, issue_id: str) -> Column:
+        edition = self.parallel_editions[lang]
+        return Column(
+            position=position,
+            lang=lang,
+            html_lang=edition.html_lang,
+            name=locales.language_name(lang),
+            is_source=lang == side_view.source_language,
+            view=side_view,
+            article_path=article_path(edition.tag, issue_id, side_view.slug),
+            gettext=edition.gettext_markup,
+        )
+
+    def _paired(self, issue: Issue, article: Article) -> parallel.ParallelArticle:
+        """The article's pairs, made once for every edition's parallel page."""
+        key = (issue.id, article.slug)
+        if key not in self._pairs:
+            # Every parallel page sits at the same depth, so one image URL serves all.
+            page = parallel_path(self.editions[0].tag, issue.id, article.slug)
+
+            def image_url(rel: str, _slug: str) -> str:
+                return relative_url(f"media/{rel}", page)
+
+            self._pairs[key] = parallel.article_pairs(self.parallel_editions, issue, article, mode="web", image_url=image_url)
+        return self._pairs[key]
 
     def _url(self, target: str, page: str) -> str:
         """An absolute URL from base_url, else a link relative to ``page``."""
