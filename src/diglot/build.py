@@ -20,9 +20,10 @@ from .fsutil import atomic_write
 from .buildcache import FORMATS
 from .manifest import read_publication
 from .model import Periodical
-from .render_html import SiteRenderer, pdf_path
+from .parallel import Parity
+from .parallel import report as parity_report
+from .render_html import SiteRenderer, parallel_pdf_path, pdf_path
 from .theme import template_dirs
-
 
 
 @dataclass
@@ -33,6 +34,7 @@ class BuildOptions:
     draft: bool = False
     out: Path | None = None
     pdf_variant: str | None = None
+    parallel_layout: str | None = None  # default: the periodical's print.parallel_layout
 
 
 @dataclass
@@ -40,6 +42,7 @@ class BuildResult:
     periodical: Periodical
     written: list[str] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
+    parity: Parity = field(default_factory=Parity)
 
 
 #: progress(description, total) → a callable advancing that task by one step.
@@ -63,26 +66,39 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
             problems.error(Location("issues"), f"no issue '{issue_id}'")
     problems.raise_if_errors()
 
-    editions = [Edition(periodical, lang, draft=options.draft, problems=problems) for lang in languages]
+    # The editions this build shows; the parallel edition needs both its languages.
+    by_lang = {lang: Edition(periodical, lang, draft=options.draft, problems=problems) for lang in languages}
+    editions = list(by_lang.values())
+    if "parallel" in options.formats:
+        for lang in periodical.parallel_languages:
+            by_lang.setdefault(lang, Edition(periodical, lang, draft=options.draft, problems=problems))
     out = options.out or root / "build"
     result = BuildResult(periodical, problems=problems)
+    result.parity = _parity(periodical, issue_ids, by_lang, options.draft, problems)
 
     pdfs: dict[str, bytes] = {}
-    if "pdf" in options.formats:
+    if "pdf" in options.formats or "parallel" in options.formats:
         from weasyprint.text.fonts import FontConfiguration
 
-        from .render_pdf import render_pdf
+        from .render_pdf import render_parallel, render_pdf
 
         font_config = FontConfiguration()
         # Layout allocates millions of short-lived objects; keep the collector
         # from walking everything read so far each time it runs.
         gc.collect()
         gc.freeze()
-        for edition in editions:
+        for edition in editions if "pdf" in options.formats else []:
             step = progress(f"PDF {edition.tag}", len(issue_ids))
             for issue_id in issue_ids:
                 pdfs[pdf_path(issue_id, edition.tag)] = render_pdf(
                     periodical, edition, periodical.issue(issue_id), font_config, options.pdf_variant
+                )
+                step()
+        if "parallel" in options.formats:
+            step = progress("PDF parallel", len(issue_ids))
+            for issue_id in issue_ids:
+                pdfs[parallel_pdf_path(issue_id)] = render_parallel(
+                    periodical, by_lang, periodical.issue(issue_id), font_config, options.pdf_variant, options.parallel_layout
                 )
                 step()
 
@@ -91,13 +107,14 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
         with_pdf = "pdf" in options.formats or all(
             (out / pdf_path(i, e.tag)).is_file() for i in issue_ids for e in editions
         )
+        with_parallel = "parallel" in options.formats or all((out / parallel_pdf_path(i)).is_file() for i in issue_ids)
         step = progress("web edition", 1)
-        pages = SiteRenderer(periodical, editions, with_pdf=with_pdf, issue_ids=issue_ids).render()
+        pages = SiteRenderer(periodical, editions, with_pdf=with_pdf, with_parallel=with_parallel, issue_ids=issue_ids).render()
         step()
         if not periodical.base_url:
             problems.warning(Location("periodical.yaml"), "no base_url: the Atom feeds, sitemap and canonical links are skipped")
 
-    _check_complete(editions, options.draft, problems)
+    _check_complete(list(by_lang.values()), options.draft, problems)
     problems.raise_if_errors()
 
     for rel, data in pdfs.items():
@@ -114,6 +131,16 @@ def _rel_out(root: Path, out: Path) -> str:
         return out.resolve().relative_to(root.resolve()).as_posix() + "/"
     except ValueError:
         return str(out) + "/"
+
+
+def _parity(periodical: Periodical, issue_ids: list[str], by_lang: dict[str, Edition], draft: bool, problems: Problems) -> Parity:
+    """The parity report, as warnings: untranslated blocks only where no release-build error says so already."""
+    report = parity_report(periodical, issue_ids, by_lang)
+    for mismatch in report.mismatches:
+        reported = mismatch.untranslated and not draft and mismatch.lang in by_lang
+        if not reported:
+            problems.warning(mismatch.location, mismatch.message)
+    return report
 
 
 def _check_complete(editions: list[Edition], draft: bool, problems: Problems) -> None:

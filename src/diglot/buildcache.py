@@ -15,13 +15,22 @@ from pathlib import Path
 from . import __version__
 
 CACHE = "build/.cache/build.json"
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "parallel")
+DEFAULT_FORMATS = ",".join(FORMATS)
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+PARALLEL_LAYOUTS = ("columns", "facing")
 
 
-def options_key(issues, languages, formats, draft: bool, pdf_variant: str | None) -> dict:
+def options_key(issues, languages, formats, draft: bool, pdf_variant: str | None, parallel_layout: str | None) -> dict:
     """The build options that make two builds the same (the command line and its fast path agree on it)."""
-    return {"issues": sorted(issues), "lang": sorted(languages), "formats": sorted(formats), "draft": draft, "pdf_variant": pdf_variant}
+    return {
+        "issues": sorted(issues),
+        "lang": sorted(languages),
+        "formats": sorted(formats),
+        "draft": draft,
+        "pdf_variant": pdf_variant,
+        "parallel_layout": parallel_layout,
+    }
 
 
 def _walk(folder: Path, root: Path, out: list) -> None:

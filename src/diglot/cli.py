@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .buildcache import FORMATS, PDF_VARIANTS
+from .buildcache import DEFAULT_FORMATS, FORMATS, PARALLEL_LAYOUTS, PDF_VARIANTS
 from .errors import DiglotError, Problems, ProblemsFound
 
 
@@ -114,6 +114,10 @@ def _languages(periodical, lang: tuple[str, ...]) -> list[str]:
 def validate(ctx: Context, issues: tuple[str, ...]) -> None:
     """Check manifests, articles, pictures and catalogs; list every problem.
 
+    Ends with the parity report: every block without a counterpart in the
+    other language of the parallel edition (untranslated, or a translation
+    whose structure differs from its source), as warnings.
+
     \b
     Example:
       diglot validate            # the whole publication
@@ -123,7 +127,16 @@ def validate(ctx: Context, issues: tuple[str, ...]) -> None:
 
     periodical, problems = _read(ctx, issues)
     count = validate_catalogs(periodical.root, problems)
+    parity = None
+    if not problems.errors:  # the parity report needs readable articles and catalogs
+        from .parallel import report
+
+        parity = report(periodical, [i.id for i in periodical.issues])
+        for mismatch in parity.mismatches:
+            problems.warning(mismatch.location, mismatch.message)
     echo_problems(problems)
+    if parity is not None:
+        click.echo(parity.summary())
     errors, warnings = len(problems.errors), len(problems.warnings)
     articles = sum(len(i.articles) for i in periodical.issues)
     summary = f"{len(periodical.issues)} issue(s), {articles} article(s), {count} catalog(s): {errors} error(s), {warnings} warning(s)"
@@ -311,33 +324,49 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
 @main.command()
 @click.argument("issues", nargs=-1)
 @click.option("-l", "--lang", multiple=True, help="Only this language's editions (repeatable).")
-@click.option("--format", "formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
+@click.option("--format", "formats", default=DEFAULT_FORMATS, show_default=True, help="Comma-separated: html, pdf, parallel.")
 @click.option("--draft", is_flag=True, help="Show the source text where a translation is missing or fuzzy, marked.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/ in the publication).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), help="PDF/A-3b for archives or tagged PDF/UA-1 for accessibility (slower); default: plain PDF.")
+@click.option(
+    "--parallel-layout",
+    type=click.Choice(PARALLEL_LAYOUTS),
+    help="Parallel edition: two columns a page, or facing pages (source left, translation right); default: print.parallel_layout, else columns.",
+)
 @click.pass_obj
 @handle_errors
-def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats: str, draft: bool, out: Path | None, pdf_variant: str | None) -> None:
-    """Render the web and print editions into build/.
+def build(
+    ctx: Context,
+    issues: tuple[str, ...],
+    lang: tuple[str, ...],
+    formats: str,
+    draft: bool,
+    out: Path | None,
+    pdf_variant: str | None,
+    parallel_layout: str | None,
+) -> None:
+    """Render the web, print and parallel editions into build/.
 
     A release build (the default) refuses an edition with untranslated or
     fuzzy messages and lists them; --draft falls back to the source text.
+    Every build ends with the parity report: blocks that have no counterpart
+    in the other language of the parallel edition.
 
     \b
     Example:
       diglot build --draft --format html
       diglot build 2026-10 -l en --format pdf
       diglot build --format pdf --pdf-variant pdf/ua-1
+      diglot build --format parallel --parallel-layout facing
     """
     from .buildcache import State, options_key
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     for name in wanted:
         if name not in FORMATS:
-            hint = " (the parallel edition is not available yet)" if name == "parallel" else ""
-            raise click.BadParameter(f"unknown format '{name}'{hint}; choose from {', '.join(FORMATS)}", param_hint="--format")
+            raise click.BadParameter(f"unknown format '{name}'; choose from {', '.join(FORMATS)}", param_hint="--format")
     root = ctx.root
-    state = State(root, out or root / "build", options_key(issues, lang, wanted, draft, pdf_variant))
+    state = State(root, out or root / "build", options_key(issues, lang, wanted, draft, pdf_variant, parallel_layout))
     if state.fresh():
         click.echo("nothing changed since the last build: sources, catalogs, templates and output are as it left them")
         return
@@ -345,11 +374,20 @@ def build(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], formats:
     from .build import BuildOptions
     from .build import build as run_build
 
-    options = BuildOptions(issues=list(issues) or None, languages=list(lang) or None, formats=wanted, draft=draft, out=out, pdf_variant=pdf_variant)
+    options = BuildOptions(
+        issues=list(issues) or None,
+        languages=list(lang) or None,
+        formats=wanted,
+        draft=draft,
+        out=out,
+        pdf_variant=pdf_variant,
+        parallel_layout=parallel_layout,
+    )
     progress_cm, progress = _progress(ctx)
     with progress_cm:
         result = run_build(root, options, progress)
     echo_problems(result.problems)
+    click.echo(result.parity.summary())
     for rel in result.written:
         click.echo(f"wrote {rel}")
     state.save()

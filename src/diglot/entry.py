@@ -11,7 +11,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-_VALUE_OPTIONS = {"--format": "formats", "--out": "out", "-l": "lang", "--lang": "lang", "--pdf-variant": "pdf_variant"}
+_VALUE_OPTIONS = {
+    "--format": "formats",
+    "--out": "out",
+    "-l": "lang",
+    "--lang": "lang",
+    "--pdf-variant": "pdf_variant",
+    "--parallel-layout": "parallel_layout",
+}
 
 
 def _noop_build(argv: list[str]) -> bool:
@@ -28,7 +35,9 @@ def _noop_build(argv: list[str]) -> bool:
             return False
     if i == len(argv):
         return False
-    options = {"formats": "html,pdf", "out": None, "lang": [], "pdf_variant": None, "draft": False, "issues": []}
+    from .buildcache import DEFAULT_FORMATS, FORMATS, PARALLEL_LAYOUTS, PDF_VARIANTS, State, options_key
+
+    options = {"formats": DEFAULT_FORMATS, "out": None, "lang": [], "pdf_variant": None, "parallel_layout": None, "draft": False, "issues": []}
     i += 1
     while i < len(argv):
         token = argv[i]
@@ -47,12 +56,10 @@ def _noop_build(argv: list[str]) -> bool:
             i += 1
         else:
             return False
-    from .buildcache import FORMATS, PDF_VARIANTS, State, options_key
-
     formats = tuple(f.strip() for f in str(options["formats"]).split(",") if f.strip())
     if not formats or any(f not in FORMATS for f in formats):
         return False
-    if options["pdf_variant"] not in (None, *PDF_VARIANTS):
+    if options["pdf_variant"] not in (None, *PDF_VARIANTS) or options["parallel_layout"] not in (None, *PARALLEL_LAYOUTS):
         return False
     if root is None:
         start = Path.cwd().resolve()
@@ -63,7 +70,7 @@ def _noop_build(argv: list[str]) -> bool:
         return False
     root = root.resolve()
     out = Path(options["out"]) if options["out"] else root / "build"
-    key = options_key(options["issues"], options["lang"], formats, options["draft"], options["pdf_variant"])
+    key = options_key(options["issues"], options["lang"], formats, options["draft"], options["pdf_variant"], options["parallel_layout"])
     if not State(root, out, key).fresh():
         return False
     print("nothing changed since the last build: sources, catalogs, templates and output are as it left them")

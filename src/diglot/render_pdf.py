@@ -7,18 +7,22 @@ serves regular files inside the publication root and refuses everything else
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import mimetypes
 import os
+import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
-from . import __version__, justify, locales, typeset
+from . import __version__, justify, locales, parallel, spreads, typeset
 from .edition import Edition
 from .errors import DiglotError, Location
 from .model import Issue, Periodical
@@ -132,6 +136,22 @@ def render_pdf(
     accessibility); the default is a plain PDF, the fastest to make.
     """
     html, css = print_html(periodical, edition, issue)
+    cjk = locales.is_cjk(edition.lang)
+    return _write_pdf(periodical, issue, f"the {edition.tag} print edition", html, css, cjk, font_config, pdf_variant)
+
+
+def _write_pdf(
+    periodical: Periodical,
+    issue: Issue,
+    what: str,
+    html: str,
+    css: str,
+    cjk: bool,
+    font_config: FontConfiguration | None,
+    pdf_variant: str | None,
+    after_layout: Callable | None = None,
+) -> bytes:
+    """Lay out and write one edition, with the publication's fetcher; WeasyPrint errors become located ones."""
     fetcher = SafeFetcher(periodical.root)
     font_config = font_config or FontConfiguration()
     logger = logging.getLogger("weasyprint")
@@ -147,21 +167,167 @@ def render_pdf(
             font_config=font_config,
             **options,
         )
-        if locales.is_cjk(edition.lang):
+        if cjk:  # inter-character justification of the Chinese paragraphs (the others are left alone)
             justify.justify_document(document)
+        if after_layout is not None:
+            document = after_layout(document)
         pdf = document.write_pdf(uncompressed_pdf=False, **options)
     except Exception as exc:  # WeasyPrint failures become located errors
-        raise DiglotError(Location(issue.rel), f"rendering the {edition.tag} PDF failed: {exc}") from exc
+        raise DiglotError(Location(issue.rel), f"rendering {what} failed: {exc}") from exc
     finally:
         logger.setLevel(previous)
         logger.removeHandler(collector)
         logger.propagate = propagate
     if fetcher.refused:
-        raise DiglotError(Location(issue.rel), "the print edition asked for files outside the publication: " + "; ".join(fetcher.refused))
+        raise DiglotError(Location(issue.rel), f"{what} asked for files outside the publication: " + "; ".join(fetcher.refused))
     if collector.messages:
         # WeasyPrint reports layout errors (a dangling link, a CSS value it drops) without failing.
-        raise DiglotError(Location(issue.rel), f"the {edition.tag} print edition has layout errors: " + "; ".join(collector.messages[:5]))
+        raise DiglotError(Location(issue.rel), f"{what} has layout errors: " + "; ".join(collector.messages[:5]))
     return pdf
+
+
+# --- the parallel edition ----------------------------------------------------------
+
+PARALLEL_PT = 9.5  # body size of the side-by-side columns
+MIN_GUTTER_MM = 6.0
+
+
+@dataclass(frozen=True)
+class _Lang:
+    lang: str
+    tag: str
+    html_lang: str
+    cjk: bool
+
+
+def parallel_css(periodical: Periodical, layout: str) -> str:
+    """Page geometry of the parallel edition.
+
+    ``columns``: the print edition's page, its text column split in two
+    columns of whole characters at the parallel body size. ``facing``: the
+    articles laid out on spreads (pages of twice the width), one page's
+    column for each language, cut into left- and right-hand pages afterwards
+    (:mod:`diglot.spreads`).
+    """
+    settings = periodical.print
+    chars, side = typeset.measure(settings.page_size, BODY_PT, MIN_SIDE_MM)
+    text_pt = chars * BODY_PT
+    side_pt = side / 25.4 * 72
+    width_mm, height_mm = typeset.page_size_mm(settings.page_size)
+    rules = [f"size: {settings.page_size};", f"margin-left: {side:.3f}mm;", f"margin-right: {side:.3f}mm;"]
+    if settings.bleed:
+        rules.append(f"bleed: {settings.bleed};")
+    if settings.marks:
+        rules.append(f"marks: {settings.marks};")
+    css = "@page { " + " ".join(rules) + " }\n"
+    css += f".cover {{ height: {height_mm:.2f}mm; min-height: 0; }}\n"
+    if layout == "facing":
+        body_pt, column_pt, gutter_pt = BODY_PT, text_pt, 2 * side_pt
+        css += f"@page spread {{ size: {2 * width_mm:.3f}mm {height_mm:.3f}mm; }}\n"
+    else:
+        body_pt = PARALLEL_PT
+        column_chars = int((text_pt - MIN_GUTTER_MM / 25.4 * 72) // (2 * body_pt))
+        column_pt = column_chars * body_pt
+        gutter_pt = text_pt - 2 * column_pt
+    css += f"html {{ font-size: {BODY_PT}pt; }} .pairs {{ font-size: {body_pt}pt; }}\n"
+    css += f".pairs td.left {{ width: {column_pt:.3f}pt; padding-right: {gutter_pt:.3f}pt; }}\n"
+    css += f".pairs td.right {{ width: {column_pt:.3f}pt; }}\n"
+    css += f".pairs {{ width: {2 * column_pt + gutter_pt:.3f}pt; }}\n"
+    css += f".fn-side {{ width: {column_pt:.3f}pt; }} .fn-side + .fn-side {{ margin-left: {gutter_pt:.3f}pt; }}\n"
+    return css
+
+
+def parallel_html(periodical: Periodical, editions: dict[str, Edition], issue: Issue, layout: str) -> tuple[str, str]:
+    """The parallel edition's HTML and its stylesheet."""
+    root = periodical.root
+
+    def image_url(rel: str, _slug: str) -> str:
+        return path2url(str(root / rel))
+
+    langs = {lang: _Lang(lang, e.tag, e.html_lang, locales.is_cjk(lang)) for lang, e in editions.items()}
+    first, second = (langs[lang] for lang in periodical.parallel_languages)
+    views = {lang: editions[lang].issue_view(issue, mode="print", image_url=image_url) for lang in (first.lang, second.lang)}
+    articles = {a.slug: parallel.article_pairs(editions, issue, a, mode="print", image_url=image_url) for a in issue.articles}
+    side_of = {slug: tuple(langs[lang] for lang in parallel.sides(periodical, pa.left.article)) for slug, pa in articles.items()}
+    sections = [
+        {"title": section.title, "articles": [articles[a.slug] for a in issue.articles if a.section_id == section.id]}
+        for section in issue.sections
+    ]
+
+    def pa_view(pa: parallel.ParallelArticle, lang: str):
+        return pa.left if side_of[pa.slug][0].lang == lang else pa.right
+
+    authors: list[str] = []
+    keywords: list[str] = []
+    for view in views[first.lang].articles:
+        authors += [a.name.plain for a in view.authors if a.name.plain not in authors]
+        keywords += [k.plain for k in view.keywords if k.plain not in keywords]
+    env = environment(root, editions[first.lang])
+    issue_head = " · ".join(
+        f"{editions[x.lang].text(periodical.title).plain} {editions[x.lang].gettext('No. %(number)s') % {'number': issue.number}}"
+        for x in (first, second)
+    )
+    html = env.get_template("print-parallel.html").render(
+        layout=layout,
+        editions=[first, second],
+        first=first,
+        tags={lang: x.tag for lang, x in langs.items()},
+        t={x.lang: editions[x.lang].gettext_markup for x in (first, second)},
+        text={x.lang: editions[x.lang].text for x in (first, second)},
+        periodical=periodical,
+        views=views,
+        sections=[s for s in sections if s["articles"]],
+        side_of=side_of,
+        pa_view=pa_view,
+        issue_head=issue_head,
+        heading_level=_heading_level,
+        bookmark=_bookmark,
+        authors=authors,
+        keywords=keywords,
+        cover_url=image_url(views[first.lang].cover_rel, "") if views[first.lang].cover_rel else None,
+        generator=f"diglot {__version__}",
+    )
+    html = _typeset_front(html, langs)
+    css = env.loader.get_source(env, "print.css")[0] + "\n" + env.loader.get_source(env, "print-parallel.css")[0]
+    return html, css + "\n" + parallel_css(periodical, layout)
+
+
+_HEADING = re.compile(r"^\s*<h([1-6])\b")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _heading_level(pair: parallel.Pair) -> int:
+    match = _HEADING.match(str(pair.left.html)) if pair.kind == "heading" else None
+    return int(match[1]) if match else 0
+
+
+def _bookmark(pair: parallel.Pair) -> str:
+    texts = [html_lib.unescape(_TAGS.sub("", str(side.html))).strip() for side in pair.sides]
+    return " · ".join(t for t in texts if t)
+
+
+def _typeset_front(html: str, langs: dict[str, _Lang]) -> str:
+    """Chinese typesetting for the cover, colophon, contents and openers (the body pairs have theirs)."""
+    if not any(x.cjk for x in langs.values()):
+        return html
+    start = html.find("<body")
+    return html[:start] + typeset.chinese(html[start:])
+
+
+def render_parallel(
+    periodical: Periodical,
+    editions: dict[str, Edition],
+    issue: Issue,
+    font_config: FontConfiguration | None = None,
+    pdf_variant: str | None = None,
+    layout: str | None = None,
+) -> bytes:
+    """The parallel edition of ``issue`` as PDF bytes; ``layout`` is ``columns`` or ``facing``."""
+    layout = layout or periodical.print.parallel_layout
+    html, css = parallel_html(periodical, editions, issue, layout)
+    after = spreads.cut_spreads if layout == "facing" else None
+    cjk = any(locales.is_cjk(lang) for lang in periodical.parallel_languages)
+    return _write_pdf(periodical, issue, f"the parallel edition ({layout})", html, css, cjk, font_config, pdf_variant, after)
 
 
 class _Collector(logging.Handler):
