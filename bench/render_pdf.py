@@ -1,4 +1,4 @@
-"""Benchmark: the print editions of a synthetic ~120-page issue, diglot against bare WeasyPrint.
+"""Benchmark: the print and parallel editions of a synthetic issue, diglot against bare WeasyPrint.
 
 A synthetic issue (zh_Hans source, en translation filled in) is generated.
 For each edition, in one run and on the same machine:
@@ -10,6 +10,12 @@ For each edition, in one run and on the same machine:
 
 The difference is diglot's overhead: reading the publication, catalogs,
 templates, Chinese typesetting, the confined URL fetcher, writing.
+
+Then the parallel edition (both layouts), against its peer, the two
+single-language editions together: `diglot build --format parallel` against
+the two `diglot build --format pdf -l LANG` runs (medians), and the render
+alone, timed inside one process each (no start-up, no imports), against the
+two single-language renders.
 
     .venv/bin/python bench/render_pdf.py [--runs 3] [--articles 24] [--keep DIR]
 """
@@ -118,6 +124,54 @@ def dump_final_html(root: Path, lang: str, work: Path) -> tuple[Path, Path]:
     return html_path, css_path
 
 
+RENDER = """
+import sys, time
+from pathlib import Path
+from weasyprint.text.fonts import FontConfiguration
+from diglot.edition import Edition
+from diglot.errors import Problems
+from diglot.manifest import read_publication
+from diglot.render_pdf import render_parallel, render_pdf
+root, what = Path(sys.argv[1]), sys.argv[2]
+periodical, problems = read_publication(root)
+editions = {lang: Edition(periodical, lang, draft=False, problems=problems) for lang in periodical.languages}
+issue = periodical.issues[0]
+start = time.perf_counter()
+if what in ("columns", "facing"):
+    render_parallel(periodical, editions, issue, FontConfiguration(), layout=what)
+else:
+    render_pdf(periodical, editions[what], issue, FontConfiguration())
+print(time.perf_counter() - start)
+"""
+
+
+def render_time(root: Path, what: str) -> float:
+    """Seconds to render one edition, timed inside a fresh process (after imports and reading)."""
+    out = subprocess.run([sys.executable, "-c", RENDER, str(root), what], capture_output=True, text=True, check=True).stdout
+    return float(out.split()[-1])
+
+
+def pdf_pages(pdf: Path) -> int:
+    return int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.split("Pages:")[1].split()[0])
+
+
+def parallel_bench(root: Path, diglot: list[str], runs: int, singles: dict[str, float]) -> None:
+    """The parallel edition against the two single-language editions together."""
+    print(f"\n{'parallel':10}{'pages':>7}{'build s':>9}{'MB':>6}{'zh+en s':>9}{'ratio':>7}{'render s':>10}{'zh+en s':>9}{'ratio':>7}")
+    alone = {lang: statistics.median(render_time(root, lang) for _ in range(runs)) for lang in ("zh_Hans", "en")}
+    for layout in ("columns", "facing"):
+        builds = [timed([*diglot, "build", "--format", "parallel", "--parallel-layout", layout]) for _ in range(runs)]
+        renders = [render_time(root, layout) for _ in range(runs)]
+        t_build, m_build = statistics.median(t for t, _ in builds), max(m for _, m in builds)
+        t_render = statistics.median(renders)
+        pages = pdf_pages(root / "build/pdf/2030-01.parallel.pdf")
+        both_build, both_render = sum(singles.values()), sum(alone.values())
+        print(
+            f"{layout:10}{pages:7d}{t_build:9.2f}{m_build:6d}{both_build:9.2f}{t_build / both_build:7.2f}"
+            f"{t_render:10.2f}{both_render:9.2f}{t_render / both_render:7.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -136,6 +190,7 @@ def main() -> None:
     subprocess.run([*diglot, "update"], check=True, stdout=subprocess.DEVNULL)
 
     print(f"{'edition':10}{'pages':>7}{'diglot s':>10}{'MB':>6}{'bare s':>9}{'MB':>6}{'overhead':>10}")
+    singles: dict[str, float] = {}
     for lang, tag in (("zh_Hans", "zh-hans"), ("en", "en")):
         html, css = dump_final_html(root, lang, work)
         ours, bare = [], []
@@ -146,11 +201,12 @@ def main() -> None:
             ours.append(timed([*diglot, "build", "--format", "pdf", "-l", lang]))
             if not run % 2:
                 bare.append(timed(bare_command))
-        pdf = root / f"build/pdf/2030-01.{tag}.pdf"
-        pages = int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.split("Pages:")[1].split()[0])
+        pages = pdf_pages(root / f"build/pdf/2030-01.{tag}.pdf")
         t_ours, t_bare = statistics.median(t for t, _ in ours), statistics.median(t for t, _ in bare)
+        singles[lang] = t_ours
         m_ours, m_bare = max(m for _, m in ours), max(m for _, m in bare)
         print(f"{tag:10}{pages:7d}{t_ours:10.2f}{m_ours:6d}{t_bare:9.2f}{m_bare:6d}{(t_ours / t_bare - 1) * 100:9.1f}%")
+    parallel_bench(root, diglot, args.runs, singles)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
