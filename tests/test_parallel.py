@@ -304,3 +304,63 @@ def test_a_pair_longer_than_a_page_breaks_together(long_pair, layout):
     following = [p for p in blocks(catalog_pairs(root)) if p.article == "repair-as-design" and p.kind == "heading"][-1]
     (c, _), (d, _) = left.first_line(following.left, at_left), right.first_line(following.right, at_right)
     assert abs(c.y - d.y) <= 2.0 and (d.page == c.page + 1 if facing else d.page == c.page)
+
+
+# --- the parity report ------------------------------------------------------------------
+
+REPAIR_PO = f"locale/en/LC_MESSAGES/{ISSUE}/repair-as-design.po"
+REPAIR_MD = f"issues/{ISSUE}/articles/repair-as-design.md"
+
+
+@pytest.fixture
+def mismatched(tmp_path) -> Path:
+    """The sample with three blocks that lose their counterpart in English."""
+    root = copy_publication(REPO, tmp_path / "pub")
+    catalog = polib.pofile(str(root / REPAIR_PO))
+    item = catalog.find("用标准螺丝代替胶粘和卡扣，让普通人用一把螺丝刀就能打开外壳。")
+    item.msgstr = item.msgstr.replace(", so that", ",\nso that")  # one list item written as two lines
+    noted = next(e for e in catalog if "[^2]" in e.msgid)
+    noted.msgstr = noted.msgstr.replace("[^2]", "")  # a footnote call dropped
+    heading = catalog.find("修理是一种公共知识")
+    heading.msgstr = ""  # untranslated
+    catalog.save()
+    return root
+
+
+def test_parity_report_in_validate(mismatched):
+    result = run("--root", str(mismatched), "validate")
+    assert result.exit_code == 0, result.output  # warnings only
+    warnings = [line for line in result.stderr.splitlines() if "warning:" in line]
+    text = (mismatched / REPAIR_PO).read_text(encoding="utf-8").splitlines()
+    found = {}
+    for line in warnings:
+        path, number, col, rest = line.split(":", 3)
+        assert path == REPAIR_PO and col == "1"
+        assert text[int(number) - 1].startswith("msgstr"), line  # located on the translation to fix
+        found[rest.split(": ", 1)[1]] = int(number)
+    assert set(found) == {
+        f"structure differs: the list item at {REPAIR_MD}:22 has 1 line, but 2 in the en translation",
+        f"structure differs: the paragraph at {REPAIR_MD}:27 calls footnote [^2], which is not called in the en translation",
+        f"no en counterpart: the heading at {REPAIR_MD}:29 is untranslated or fuzzy",
+    }
+    assert "parity: 121 block pairs in 6 article(s), 3 without a counterpart" in result.stdout
+
+
+def test_parity_report_in_builds(mismatched, tmp_path):
+    draft = run("--root", str(mismatched), "build", "--draft", "--format", "html", "--out", str(tmp_path / "draft"))
+    assert draft.exit_code == 0, draft.output
+    assert "parity: 121 block pairs in 6 article(s), 3 without a counterpart" in draft.stdout
+    assert sum("warning: structure differs" in line for line in draft.stderr.splitlines()) == 2
+    assert f"the heading at {REPAIR_MD}:29 is untranslated or fuzzy" in draft.stderr
+    # A release build refuses the untranslated heading as an error: the report does not repeat it.
+    release = run("--root", str(mismatched), "build", "--format", "html", "--out", str(tmp_path / "release"))
+    assert release.exit_code == 1
+    assert "no en counterpart" not in release.stderr
+    assert "error: untranslated in the en edition" in release.stderr
+    assert sum("warning: structure differs" in line for line in release.stderr.splitlines()) == 2
+
+
+def test_parallel_layout_option(tmp_path):
+    result = run("--root", str(REPO), "build", "--format", "parallel", "--parallel-layout", "sideways")
+    assert result.exit_code == 2
+    assert "'sideways' is not one of 'columns', 'facing'" in result.stderr

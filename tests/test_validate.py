@@ -98,6 +98,7 @@ CASES: dict[str, str] = {
         " use a CLDR locale id such as zh_Hans, zh_Hant, en, fr"
     ),
     "bad-issn": "periodical.yaml:4:7: error: issn '2049-3631' has a wrong check digit: expected 2049-3630",
+    "bad-parallel-left": "periodical.yaml:5:18: error: print.parallel_left must be one of source, zh_Hans, en, not 'fr'",
     # pictures
     "missing-picture": f"{ZH_ARTICLE}:9:10: error: picture not found: issues/2026-01/images/map.png",
     "picture-outside-root": f"{ZH_ARTICLE}:9:10: error: picture path '../../../etc/hostname' leaves the publication root",

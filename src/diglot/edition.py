@@ -171,13 +171,14 @@ class Edition:
             self.text(contributor.bio),
         )
 
-    def issue_view(self, issue: Issue, *, mode: str, image_url: Callable[[str, str], str]) -> IssueView:
-        """``image_url(rel, page)`` turns a root-relative file into a URL for the page."""
+    def issue_view(self, issue: Issue, *, mode: str, image_url: Callable[[str, str], str], bodies: bool = True) -> IssueView:
+        """``image_url(rel, page)`` turns a root-relative file into a URL for the page;
+        ``bodies=False`` leaves the articles' bodies unrendered."""
         sections = [SectionView(s.id, self.text(s.title), []) for s in issue.sections]
         by_id = {s.id: s for s in sections}
         articles = []
         for article in issue.articles:
-            view = self.article_view(issue, article, mode=mode, image_url=image_url)
+            view = self.article_view(issue, article, mode=mode, image_url=image_url, body=bodies)
             by_id[article.section_id].articles.append(view)
             articles.append(view)
         cover_rel = None

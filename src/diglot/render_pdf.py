@@ -246,7 +246,7 @@ def parallel_html(periodical: Periodical, editions: dict[str, Edition], issue: I
 
     langs = {lang: _Lang(lang, e.tag, e.html_lang, locales.is_cjk(lang)) for lang, e in editions.items()}
     first, second = (langs[lang] for lang in periodical.parallel_languages)
-    views = {lang: editions[lang].issue_view(issue, mode="print", image_url=image_url) for lang in (first.lang, second.lang)}
+    views = {lang: editions[lang].issue_view(issue, mode="print", image_url=image_url, bodies=False) for lang in (first.lang, second.lang)}
     articles = {a.slug: parallel.article_pairs(editions, issue, a, mode="print", image_url=image_url) for a in issue.articles}
     side_of = {slug: tuple(langs[lang] for lang in parallel.sides(periodical, pa.left.article)) for slug, pa in articles.items()}
     sections = [
