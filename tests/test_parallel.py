@@ -197,6 +197,14 @@ def test_no_text_missing_from_either_language(sample_build):
     assert missing == []
 
 
+def test_list_items_keep_their_numbers(sample_build):
+    """Each list item is a pair of its own, in its own list: numbered as in the print edition."""
+    found = [line.text for line in lines(sample_build / "pdf" / f"{ISSUE}.parallel.pdf")]
+    for number, zh, en in ((1, "用标准螺丝", "Use standard screws"), (2, "把最容易损耗", "Make the parts"), (4, "承诺在较长", "Commit to supplying")):
+        for start in (zh, en):
+            assert any(text.startswith(f"{number}. {start}") for text in found), start
+
+
 def test_front_matter_in_both_languages(sample_build):
     pdf = sample_build / "pdf" / f"{ISSUE}.parallel.pdf"
     text = pdftotext(pdf, "-l", "3")
@@ -226,7 +234,10 @@ def test_bookmarks_running_heads_and_fonts(sample_build):
     assert "修理也是设计 · Repair Is Design Too" in titles
     assert any(t.startswith("专题") and "Features" in t for t in titles)
     pages = [pdftotext(pdf, "-f", str(n), "-l", str(n)) for n in range(1, page_count(pdf) + 1)]
-    assert any("修理也是设计 · Repair Is Design Too" in page.splitlines()[0] for page in pages if page.strip())
+    heads = [page.splitlines()[0] for page in pages if page.strip()]
+    assert "修理也是设计 · Repair Is Design Too" in heads
+    assert "创意2030 第1期 · Creative 2030 No. 1" in heads
+    assert all(head.strip(" ·") for head in heads)  # openers carry no running head, not even its separator
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "+Noto-Serif-CJK-SC " in fonts and "+Noto-Serif " in fonts
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # every font embedded

@@ -289,7 +289,7 @@ def parallel_html(periodical: Periodical, editions: dict[str, Edition], issue: I
     )
     html = _typeset_front(html, langs)
     css = env.loader.get_source(env, "print.css")[0] + "\n" + env.loader.get_source(env, "print-parallel.css")[0]
-    return html, css + "\n" + parallel_css(periodical, layout)
+    return html, css + "\n" + parallel_css(periodical, layout) + _list_starts(html)
 
 
 _HEADING = re.compile(r"^\s*<h([1-6])\b")
@@ -304,6 +304,18 @@ def _heading_level(pair: parallel.Pair) -> int:
 def _bookmark(pair: parallel.Pair) -> str:
     texts = [html_lib.unescape(_TAGS.sub("", str(side.html))).strip() for side in pair.sides]
     return " · ".join(t for t in texts if t)
+
+
+_OL_START = re.compile(r'<ol start="(\d+)"')
+
+
+def _list_starts(html: str) -> str:
+    """Numbering for the list items that open their own list (``<ol start="3">``).
+
+    WeasyPrint reads ``start`` only as a presentational hint, off by default.
+    """
+    starts = sorted({int(n) for n in _OL_START.findall(html)})
+    return "".join(f'ol[start="{n}"] {{ counter-reset: list-item {n}; counter-increment: list-item -1; }}\n' for n in starts)
 
 
 def _typeset_front(html: str, langs: dict[str, _Lang]) -> str:
