@@ -21,7 +21,7 @@ from diglot.manifest import read_publication
 from diglot.parallel import sides
 from .pdflayout import lines, page_count
 
-from .conftest import REPO, copy_publication, pdftotext, run
+from .conftest import FIXTURES, REPO, copy_publication, pdftotext, run
 
 ISSUE = "2026-10"
 # Blocks whose first line a reader can find on the page (a keyword or a table
@@ -49,15 +49,15 @@ class Pair:
     right: str
 
 
-def catalog_pairs(root: Path) -> list[Pair]:
-    """Every message pair of the sample issue, left and right as the parallel edition sets them."""
+def catalog_pairs(root: Path, issue_id: str = ISSUE) -> list[Pair]:
+    """Every message pair of an issue, left and right as the parallel edition sets them."""
     periodical, problems = read_publication(root)
-    issue = periodical.issue(ISSUE)
+    issue = periodical.issue(issue_id)
     pairs = []
     for article in issue.articles:
         left_lang, right_lang = sides(periodical, article)
         target = right_lang if left_lang == article.source_language else left_lang
-        catalog = polib.pofile(str(root / f"locale/{target}/LC_MESSAGES/{ISSUE}/{article.slug}.po"))
+        catalog = polib.pofile(str(root / f"locale/{target}/LC_MESSAGES/{issue_id}/{article.slug}.po"))
         for entry in catalog:
             kind = entry.comment.strip()
             if entry.obsolete or kind == "alt text":  # alt text is not printed
@@ -251,6 +251,16 @@ def test_facing_pages_put_each_pair_on_one_spread(facing_build):
     apart = [describe(pair, a, b) for pair, a, b in found if a is None or not (a.page % 2 == 0 and b.page == a.page + 1)]
     assert apart == []
     assert set(_page_sizes(facing_build)) == {"595.276 x 841.89"}  # cut to A4: no double pages left
+
+
+def test_facing_pages_of_another_publication(tmp_path):
+    """Lumen: English first, A5 with bleed and crop marks, a figure and a footnote near a page end."""
+    root = copy_publication(FIXTURES / "lumen", tmp_path / "lumen")
+    result = run("--root", str(root), "-q", "build", "--format", "parallel", "--parallel-layout", "facing")
+    assert result.exit_code == 0, result.output
+    found = placements(root / "build/pdf/spring-2027.parallel.pdf", blocks(catalog_pairs(root, "spring-2027")), facing=True)
+    assert {pair.kind for pair, _, _ in found} >= {"title", "paragraph", "caption", "footnote"}
+    assert [describe(*item) for item in found if not level(item[1], item[2], facing=True)] == []
 
 
 def _page_sizes(pdf: Path) -> list[str]:
