@@ -54,7 +54,9 @@ def test_init_makes_a_publication_that_builds_at_once(tmp_path):
     assert run("init", str(root)).exit_code == 0
     result = run("--root", str(root), "-q", "build")
     assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # -q: no list of files written, no report
     assert (root / "build/pdf/example.zh-hans.pdf").is_file()
+    assert (root / "build/pdf/example.parallel.pdf").is_file()
     assert (root / "build/site/en/example/welcome/index.html").is_file()
     again = run("init", str(root))
     assert again.exit_code == 1 and "is not empty" in again.stderr

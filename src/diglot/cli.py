@@ -387,9 +387,10 @@ def build(
     with progress_cm:
         result = run_build(root, options, progress)
     echo_problems(result.problems)
-    click.echo(result.parity.summary())
-    for rel in result.written:
-        click.echo(f"wrote {rel}")
+    if not ctx.quiet:
+        click.echo(result.parity.summary())
+        for rel in result.written:
+            click.echo(f"wrote {rel}")
     state.save()
 
 
