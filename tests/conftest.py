@@ -13,6 +13,15 @@ from diglot.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The sample issue 2026-10's articles, in order.
+SAMPLE_ARTICLES = [
+    "editors-note",
+    "repair-as-design",
+    "courtyard-climate",
+    "songs-of-the-river",
+    "gardens-and-livelihoods",
+    "counting-the-creative-economy",
+]
 
 
 def run(*args: str, cwd: Path | None = None):

@@ -31,7 +31,7 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402  (after the skip)
 
-from .conftest import REPO  # noqa: E402
+from .conftest import REPO, SAMPLE_ARTICLES  # noqa: E402
 
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -46,14 +46,7 @@ HOST = "127.0.0.1"
 HEIGHT = 900
 WIDTHS = [375, 1280]
 ISSUE = "2026-10"
-ARTICLES = [
-    "editors-note",
-    "repair-as-design",
-    "courtyard-climate",
-    "songs-of-the-river",
-    "gardens-and-livelihoods",
-    "counting-the-creative-economy",
-]
+ARTICLES = SAMPLE_ARTICLES
 TAGS = ["zh-hans", "en"]
 # Every page of the site: the language choice, both archives, both issues,
 # all twelve articles, their twelve parallel views (and the two search pages

@@ -215,7 +215,7 @@ def test_hostile_translation_is_refused_with_its_location(tmp_path):
 def test_a_rebuild_with_nothing_changed_is_skipped_and_any_change_rebuilds(tmp_path):
     root = copy_publication(REPO, tmp_path / "pub")
     out = tmp_path / "out"
-    args = ("--root", str(root), "-q", "build", "--format", "html", "--out", str(out))
+    args = ("--root", str(root), "build", "--format", "html", "--out", str(out))
     assert "wrote" in run(*args).stdout
     assert run(*args).stdout.startswith("nothing changed since the last build")
     po = root / ZH_ARTICLE_PO
@@ -230,7 +230,7 @@ def test_a_rebuild_with_nothing_changed_is_skipped_and_any_change_rebuilds(tmp_p
 
 def test_the_command_answers_a_no_change_build_before_loading_the_renderers(tmp_path):
     root = copy_publication(REPO, tmp_path / "pub")
-    command = [sys.executable, "-c", "from diglot.entry import main; main()", "--root", str(root), "-q", "build", "--format", "html"]
+    command = [sys.executable, "-c", "from diglot.entry import main; main()", "--root", str(root), "build", "--format", "html"]
     first = subprocess.run(command, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     assert "wrote" in first.stdout

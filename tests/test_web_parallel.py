@@ -17,17 +17,10 @@ from diglot.edition import Edition
 from diglot.manifest import read_publication
 from diglot.render_html import SiteRenderer, parallel_path, parallel_pdf_path
 
-from .conftest import REPO, copy_publication
+from .conftest import REPO, SAMPLE_ARTICLES, copy_publication
 
 ISSUE = "2026-10"
-ARTICLES = [
-    "editors-note",
-    "repair-as-design",
-    "courtyard-climate",
-    "songs-of-the-river",
-    "gardens-and-livelihoods",
-    "counting-the-creative-economy",
-]
+ARTICLES = SAMPLE_ARTICLES
 LANGS = {"zh-hans": "zh-Hans", "en": "en"}  # tag → BCP 47
 BASE = "https://creative2030.example.org/"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -69,17 +69,23 @@ def page_css(periodical: Periodical) -> str:
     text column a whole number of body-size characters wide (values checked when read)."""
     settings = periodical.print
     chars, side = typeset.measure(settings.page_size, BODY_PT, MIN_SIDE_MM)
-    rules = [f"size: {settings.page_size};", f"margin-left: {side:.3f}mm;", f"margin-right: {side:.3f}mm;"]
+    css = _page_rules(periodical, side)
+    css += f"html {{ font-size: {BODY_PT}pt; }} /* {chars} characters a line */\n"
+    if settings.article_start == "right":
+        css += ".article { break-before: right; }\n"
+    return css
+
+
+def _page_rules(periodical: Periodical, side_mm: float) -> str:
+    """The @page rule (size, side margins, bleed, marks) and the cover's height."""
+    settings = periodical.print
+    rules = [f"size: {settings.page_size};", f"margin-left: {side_mm:.3f}mm;", f"margin-right: {side_mm:.3f}mm;"]
     if settings.bleed:
         rules.append(f"bleed: {settings.bleed};")
     if settings.marks:
         rules.append(f"marks: {settings.marks};")
-    css = "@page { " + " ".join(rules) + " }\n"
-    css += f"html {{ font-size: {BODY_PT}pt; }} /* {chars} characters a line */\n"
-    css += f".cover {{ height: {typeset.page_size_mm(settings.page_size)[1]:.2f}mm; min-height: 0; }}\n"
-    if settings.article_start == "right":
-        css += ".article { break-before: right; }\n"
-    return css
+    height_mm = typeset.page_size_mm(settings.page_size)[1]
+    return "@page { " + " ".join(rules) + " }\n" + f".cover {{ height: {height_mm:.2f}mm; min-height: 0; }}\n"
 
 
 def print_html(periodical: Periodical, edition: Edition, issue: Issue) -> tuple[str, str]:
@@ -214,13 +220,7 @@ def parallel_css(periodical: Periodical, layout: str) -> str:
     text_pt = chars * BODY_PT
     side_pt = side / 25.4 * 72
     width_mm, height_mm = typeset.page_size_mm(settings.page_size)
-    rules = [f"size: {settings.page_size};", f"margin-left: {side:.3f}mm;", f"margin-right: {side:.3f}mm;"]
-    if settings.bleed:
-        rules.append(f"bleed: {settings.bleed};")
-    if settings.marks:
-        rules.append(f"marks: {settings.marks};")
-    css = "@page { " + " ".join(rules) + " }\n"
-    css += f".cover {{ height: {height_mm:.2f}mm; min-height: 0; }}\n"
+    css = _page_rules(periodical, side)
     if layout == "facing":
         body_pt, column_pt, gutter_pt = BODY_PT, text_pt, 2 * side_pt
         css += f"@page spread {{ size: {2 * width_mm:.3f}mm {height_mm:.3f}mm; }}\n"
