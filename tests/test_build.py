@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -243,3 +244,14 @@ def test_the_command_answers_a_no_change_build_before_loading_the_renderers(tmp_
     )
     again = subprocess.run(command, capture_output=True, text=True)
     assert again.returncode == 0 and "wrote" in again.stdout
+
+
+def test_a_build_clears_the_staging_folders_of_killed_builds(tmp_path):
+    root = copy_publication(REPO, tmp_path / "pub")
+    out = tmp_path / "out"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    (out / f".site.new-{dead}/en").mkdir(parents=True)  # left by a build killed while writing
+    (out / f".site.new-{os.getppid()}").mkdir()  # a build under way in a live process
+    assert run("--root", str(root), "-q", "build", "--format", "html", "--out", str(out)).exit_code == 0
+    assert not (out / f".site.new-{dead}").exists()
+    assert (out / f".site.new-{os.getppid()}").is_dir()

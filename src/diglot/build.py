@@ -177,9 +177,24 @@ def _index_for_search(site: Path) -> None:
         raise DiglotError(None, f"indexing the site for search failed (Pagefind): {(result.stderr or result.stdout).strip()[-500:]}")
 
 
+def _remove_stale_staging(out: Path) -> None:
+    """Staging folders left by a build that was killed (or a server stopped mid-rebuild)."""
+    for folder in sorted(out.glob(".site.*-*")):
+        pid = folder.name.rsplit("-", 1)[1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass  # a live process of another user: not ours to touch
+
+
 def _write_site(root: Path, out: Path, pages: dict[str, str], editions: list[Edition], pdfs: dict[str, bytes]) -> None:
     """Write the whole site into a fresh folder, then swap it in for the old one."""
     out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(out)
     staging = out / f".site.new-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
