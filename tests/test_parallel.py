@@ -19,9 +19,9 @@ from pypdf import PdfReader
 from diglot import markdown
 from diglot.manifest import read_publication
 from diglot.parallel import sides
-from .pdflayout import lines, page_count
 
 from .conftest import FIXTURES, REPO, copy_publication, pdftotext, run
+from .pdflayout import lines, page_count
 
 ISSUE = "2026-10"
 # Blocks whose first line a reader can find on the page (a keyword or a table

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .buildcache import FORMATS
 from .edition import Edition
 from .errors import DiglotError, Location, Problems
 from .fsutil import atomic_write
-from .buildcache import FORMATS
 from .manifest import read_publication
 from .model import Periodical
 from .parallel import Parity
