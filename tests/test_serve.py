@@ -181,6 +181,9 @@ def test_ctrl_c_stops_cleanly(publication):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Run as a background job, the tests inherit SIGINT ignored, and Python then
+        # installs no Ctrl-C handler in the child: give it the terminal's default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         line = ""

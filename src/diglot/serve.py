@@ -367,9 +367,7 @@ class DevServer:
             httpd.server_close()
         for thread in self._threads:
             if thread is not threading.current_thread():
-                # Ctrl-C must not wait for a rebuild under way: the threads are daemons, and a
-                # build writes into a staging folder that it swaps in only when complete.
-                thread.join(timeout=3)
+                thread.join(timeout=30)
         self._threads = [t for t in self._threads if t.is_alive()]
 
     def _watch(self) -> None:
