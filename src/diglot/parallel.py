@@ -100,7 +100,7 @@ def article_pairs(
     first called, Chinese typesetting applied) or ``web`` (footnotes as
     pairs at the end; element ids prefixed by the language tag).
     """
-    left_lang, right_lang = sides(editions[next(iter(editions))].periodical, article)
+    left_lang, right_lang = sides(next(iter(editions.values())).periodical, article)
     rendered = {}
     for lang in (left_lang, right_lang):
         edition = editions[lang]
@@ -255,7 +255,7 @@ def report(periodical: Periodical, issue_ids: list[str], editions: dict[str, Edi
 def parity(editions: dict[str, Edition], issue: Issue, report: Parity | None = None) -> Parity:
     """Every block of the issue's articles without a counterpart in the other parallel language."""
     report = report or Parity()
-    periodical = editions[next(iter(editions))].periodical
+    periodical = next(iter(editions.values())).periodical
     for article in issue.articles:
         report.articles += 1
         paired = article_pairs(editions, issue, article, mode="web", image_url=lambda rel, _slug: rel)
