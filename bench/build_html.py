@@ -45,7 +45,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from diglot import pofile  # noqa: E402
+from diglot.catalog import pofile  # noqa: E402
 
 ISSUE = "2026-10"
 SPHINX_VENV = REPO / "bench/.venv-sphinx"

@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from diglot import pofile  # noqa: E402
+from diglot.catalog import pofile  # noqa: E402
 
 ISSUES, ARTICLES, PARAGRAPHS = 20, 10, 100
 WORDS = (

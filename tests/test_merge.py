@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from diglot import pofile
+from diglot.catalog import pofile
 
 from .conftest import run
 

@@ -16,9 +16,9 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from diglot import markdown
-from diglot.manifest import read_publication
-from diglot.parallel import sides
+from diglot.render.parallel import sides
+from diglot.source import markdown
+from diglot.source.manifest import read_publication
 
 from .conftest import FIXTURES, REPO, copy_publication, pdftotext, run
 from .pdflayout import lines, page_count

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from diglot import typeset
-from diglot.manifest import read_publication
+from diglot.render import typeset
+from diglot.source.manifest import read_publication
 
 from .conftest import REPO, run
 from .pdflayout import lines, page_texts
@@ -35,8 +35,8 @@ def pdf(sample_build: Path, tag: str) -> Path:
 
 def titles(sample, lang: str) -> list[str]:
     """Article titles in issue order, as the edition shows them (from the catalogs)."""
-    from diglot.edition import Edition
     from diglot.errors import Problems
+    from diglot.render.edition import Edition
 
     edition = Edition(sample, lang, draft=False, problems=Problems())
     return [edition.text(a.title).plain for a in sample.issues[0].articles]

@@ -8,7 +8,7 @@ import pytest
 from weasyprint import HTML
 from weasyprint.urls import path2url
 
-from diglot.render_pdf import SafeFetcher
+from diglot.render.pdf import SafeFetcher
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from diglot import markdown
-from diglot.manifest import read_publication
+from diglot.source import markdown
+from diglot.source.manifest import read_publication
 
 from .conftest import REPO
 

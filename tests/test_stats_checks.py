@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from diglot import checks, pofile, stats
+from diglot.catalog import checks, pofile, stats
 
 from .conftest import REPO, run
 from .test_merge import make_pub, update

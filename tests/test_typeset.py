@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diglot import justify, typeset
+from diglot.render import justify, typeset
 
 
 def test_han_latin_spacing_outside_tags_and_code():

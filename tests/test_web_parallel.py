@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from diglot.edition import Edition
-from diglot.manifest import read_publication
-from diglot.render_html import SiteRenderer, parallel_path, parallel_pdf_path
+from diglot.render.edition import Edition
+from diglot.render.web import SiteRenderer, parallel_path, parallel_pdf_path
+from diglot.source.manifest import read_publication
 
 from .conftest import REPO, SAMPLE_ARTICLES, copy_publication
 

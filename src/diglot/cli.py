@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .buildcache import DEFAULT_FORMATS, FORMATS, PARALLEL_LAYOUTS, PDF_VARIANTS
+from .build.cache import DEFAULT_FORMATS, FORMATS, PARALLEL_LAYOUTS, PDF_VARIANTS
 from .errors import DiglotError, Problems, ProblemsFound
 
 
@@ -95,7 +95,7 @@ def main(ctx: click.Context, root: Path | None, debug: bool, quiet: bool) -> Non
 
 
 def _read(ctx: Context, issues: tuple[str, ...]):
-    from .manifest import read_publication
+    from .source.manifest import read_publication
 
     return read_publication(ctx.root, list(issues) or None)
 
@@ -123,13 +123,13 @@ def validate(ctx: Context, issues: tuple[str, ...]) -> None:
       diglot validate            # the whole publication
       diglot validate 2026-10    # one issue
     """
-    from .catalogs import validate_catalogs
+    from .catalog.catalogs import validate_catalogs
 
     periodical, problems = _read(ctx, issues)
     count = validate_catalogs(periodical.root, problems)
     parity = None
     if not problems.errors:  # the parity report needs readable articles and catalogs
-        from .parallel import report
+        from .render.parallel import report
 
         parity = report(periodical, [i.id for i in periodical.issues])
         for mismatch in parity.mismatches:
@@ -156,7 +156,7 @@ def extract(ctx: Context, issues: tuple[str, ...]) -> None:
     Example:
       diglot extract
     """
-    from .update import run
+    from .catalog.update import run
 
     report = run(ctx.root, list(issues) or None, languages=[])
     _report(report, ctx.quiet)
@@ -180,8 +180,8 @@ def update(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...]) -> None
       diglot update
       diglot update 2026-10 -l en
     """
-    from .manifest import read_publication
-    from .update import run
+    from .catalog.update import run
+    from .source.manifest import read_publication
 
     root = ctx.root
     periodical, _ = read_publication(root, only=[])  # problems are reported by run() below
@@ -207,8 +207,8 @@ def _report(report, quiet: bool = False) -> None:
 
 
 def _units_and_languages(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...]):
-    from .catalogs import collect_units
-    from .manifest import read_publication
+    from .catalog.catalogs import collect_units
+    from .source.manifest import read_publication
 
     periodical, problems = read_publication(ctx.root, list(issues) or None)
     problems.raise_if_errors()
@@ -233,7 +233,7 @@ def stats(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
       diglot stats
       diglot stats 2026-10 -l en --json
     """
-    from . import stats as stats_module
+    from .catalog import stats as stats_module
 
     periodical, units, languages, problems = _units_and_languages(ctx, issues, lang)
     result = stats_module.compute(periodical.root, units, languages, problems)
@@ -304,7 +304,7 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
       diglot check -l zh_Hans
       diglot check --json > check.json
     """
-    from . import checks
+    from .catalog import checks
 
     periodical, units, languages, problems = _units_and_languages(ctx, issues, lang)
     findings = checks.run(periodical.root, units, languages, problems)
@@ -359,7 +359,7 @@ def build(
       diglot build --format pdf --pdf-variant pdf/ua-1
       diglot build --format parallel --parallel-layout facing
     """
-    from .buildcache import State, options_key
+    from .build.cache import State, options_key
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     for name in wanted:
@@ -371,8 +371,8 @@ def build(
         click.echo("nothing changed since the last build: sources, catalogs, templates and output are as it left them")
         return
 
-    from .build import BuildOptions
-    from .build import build as run_build
+    from .build.builder import BuildOptions
+    from .build.builder import build as run_build
 
     options = BuildOptions(
         issues=list(issues) or None,
@@ -431,8 +431,8 @@ def serve(ctx: Context, port: int, host: str, lang: tuple[str, ...]) -> None:
       diglot serve
       diglot serve --port 0 -l en
     """
-    from .manifest import read_publication
     from .serve import DevServer, is_loopback
+    from .source.manifest import read_publication
 
     if not is_loopback(host):
         raise click.BadParameter(f"'{host}' is not a loopback address; the draft edition is only served on this machine (127.0.0.1 or ::1)", param_hint="--host")

@@ -1,7 +1,7 @@
 """The ``diglot`` command's entry point, with a fast path for a build that has nothing to do.
 
 A no-change ``diglot build`` is answered from file stats (see
-:mod:`diglot.buildcache`) before the command-line library and the renderers
+:mod:`diglot.build.cache`) before the command-line library and the renderers
 are even imported; anything unusual on the command line goes to the full
 click interface in :mod:`diglot.cli`.
 """
@@ -35,7 +35,7 @@ def _noop_build(argv: list[str]) -> bool:
             return False
     if i == len(argv):
         return False
-    from .buildcache import DEFAULT_FORMATS, FORMATS, PARALLEL_LAYOUTS, PDF_VARIANTS, State, options_key
+    from .build.cache import DEFAULT_FORMATS, FORMATS, PARALLEL_LAYOUTS, PDF_VARIANTS, State, options_key
 
     options = {"formats": DEFAULT_FORMATS, "out": None, "lang": [], "pdf_variant": None, "parallel_layout": None, "draft": False, "issues": []}
     i += 1

@@ -6,10 +6,10 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from . import update
+from .catalog import update
 from .errors import DiglotError, Location
 from .fsutil import atomic_write
-from .manifest import ID_RE, DATE_RE, read_publication
+from .source.manifest import DATE_RE, ID_RE, read_publication
 from .theme import skeleton
 
 

@@ -290,7 +290,7 @@ class DevServer:
 
     def rebuild(self) -> bool:
         """Build the draft web edition; report problems; bump the version. True when it succeeded."""
-        from .build import BuildOptions, build
+        from .build.builder import BuildOptions, build
 
         options = BuildOptions(languages=self.languages, formats=("html",), draft=True, out=self.out)
         with self._lock:

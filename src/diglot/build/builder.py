@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .buildcache import FORMATS
-from .edition import Edition
-from .errors import DiglotError, Location, Problems
-from .fsutil import atomic_write
-from .manifest import read_publication
-from .model import Periodical
-from .parallel import Parity
-from .parallel import report as parity_report
-from .render_html import SiteRenderer, parallel_pdf_path, pdf_path
-from .theme import template_dirs
+from ..errors import DiglotError, Location, Problems
+from ..fsutil import atomic_write
+from ..render.edition import Edition
+from ..render.parallel import Parity
+from ..render.parallel import report as parity_report
+from ..render.web import SiteRenderer, parallel_pdf_path, pdf_path
+from ..source.manifest import read_publication
+from ..source.model import Periodical
+from ..theme import template_dirs
+from .cache import FORMATS
 
 
 @dataclass
@@ -80,7 +80,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
     if "pdf" in options.formats or "parallel" in options.formats:
         from weasyprint.text.fonts import FontConfiguration
 
-        from .render_pdf import render_parallel, render_pdf
+        from ..render.pdf import render_parallel, render_pdf
 
         font_config = FontConfiguration()
         # Layout allocates millions of short-lived objects; keep the collector

@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 CACHE = "build/.cache/build.json"
 FORMATS = ("html", "pdf", "parallel")
@@ -47,7 +47,7 @@ def _walk(folder: Path, root: Path, out: list) -> None:
 
 
 def inputs(root: Path) -> list:
-    from .theme import builtin_templates
+    from ..theme import builtin_templates
 
     found: list = []
     config = root / "periodical.yaml"
@@ -96,7 +96,7 @@ class State:
         )
 
     def save(self) -> None:
-        from .fsutil import atomic_write
+        from ..fsutil import atomic_write
 
         data = {"key": self.key, "inputs": inputs(self.root), "outputs": outputs(self.out)}
         atomic_write(self.root / CACHE, json.dumps(data))

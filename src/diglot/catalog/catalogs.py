@@ -2,8 +2,8 @@
 
 One catalog per source unit (theme, periodical, issue manifest, article) and
 target language; see SPEC §2 for the layout. Files are read and written with
-:mod:`diglot.pofile`; template strings are extracted with Babel's Jinja2
-extractor. :mod:`diglot.update` runs the whole ``diglot update``.
+:mod:`diglot.catalog.pofile`; template strings are extracted with Babel's Jinja2
+extractor. :mod:`diglot.catalog.update` runs the whole ``diglot update``.
 
 Merging never loses a translation:
 
@@ -29,10 +29,12 @@ from typing import Callable
 
 from rapidfuzz import fuzz, process
 
-from . import locales, markdown, pofile
-from .errors import Location, Problems
-from .model import Article, Issue, Periodical, Text
-from .theme import builtin_catalog, template_dirs
+from .. import locales
+from ..errors import Location, Problems
+from ..source import markdown
+from ..source.model import Article, Issue, Periodical, Text
+from ..theme import builtin_catalog, template_dirs
+from . import pofile
 
 THEME_LANG = "en"  # theme msgids are English
 FUZZY_CUTOFF = 60.0  # like msgmerge's 0.6 similarity threshold

@@ -14,9 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import locales, markdown, pofile
+from .. import locales
+from ..errors import Location, Problems
+from ..source import markdown
+from . import pofile
 from .catalogs import Unit, read_po
-from .errors import Location, Problems
 
 ERROR, WARNING = "error", "warning"
 

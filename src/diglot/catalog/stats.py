@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import markdown
+from ..errors import Problems
+from ..source import markdown
 from .catalogs import Unit, po_rel, read_po
-from .errors import Problems
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")

@@ -6,7 +6,7 @@ Fast where an archive is large:
   run left them is skipped without being read (a fingerprint cache in
   ``build/.cache/``; delete it and everything is recomputed, nothing lost);
 - changed articles are read, segmented and merged in two processes;
-- catalogs are read and written by :mod:`diglot.pofile`.
+- catalogs are read and written by :mod:`diglot.catalog.pofile`.
 
 Safe where work is precious: one ``update`` at a time per publication (a
 lock), each file replaced atomically, a catalog that does not parse left
@@ -26,7 +26,12 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import __version__, pofile
+from .. import __version__
+from ..errors import Problems
+from ..fsutil import atomic_write
+from ..source.manifest import read_article, read_publication
+from ..source.model import Article, Periodical
+from . import pofile
 from .catalogs import (
     THEME_LANG,
     Memory,
@@ -41,10 +46,6 @@ from .catalogs import (
     template_files,
     theme_unit,
 )
-from .errors import Problems
-from .fsutil import atomic_write
-from .manifest import read_article, read_publication
-from .model import Article, Periodical
 
 CACHE = "build/.cache/catalogs.json"
 LOCK = "build/.cache/update.lock"

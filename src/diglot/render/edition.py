@@ -13,11 +13,12 @@ from typing import Callable
 
 from markupsafe import Markup, escape
 
-from . import locales, markdown
-from .catalogs import THEME_LANG, Lookup
-from .errors import Problems
-from .manifest import safe_rel, variant_rel
-from .model import Article, Contributor, Issue, Periodical, Text
+from .. import locales
+from ..catalog.catalogs import THEME_LANG, Lookup
+from ..errors import Problems
+from ..source import markdown
+from ..source.manifest import safe_rel, variant_rel
+from ..source.model import Article, Contributor, Issue, Periodical, Text
 
 
 @dataclass

@@ -11,7 +11,7 @@ import json
 
 from markupsafe import Markup
 
-from . import locales
+from .. import locales
 
 
 def json_ld(data: dict) -> Markup:

@@ -18,10 +18,12 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from . import locales, markdown, typeset
+from .. import locales
+from ..errors import Location
+from ..source import markdown
+from ..source.model import Article, Issue, Periodical
+from . import typeset
 from .edition import ArticleView, Edition, Resolved
-from .errors import Location
-from .model import Article, Issue, Periodical
 
 #: A footnote call in a side's HTML before notes are paired (NUL never survives Markdown parsing).
 _NOTE = re.compile("\x00([^\x00]*)\x00")
@@ -239,7 +241,7 @@ _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 def report(periodical: Periodical, issue_ids: list[str], editions: dict[str, Edition] | None = None) -> Parity:
     """The parity report of the given issues; ``editions`` (by language) are reused when given."""
-    from .errors import Problems
+    from ..errors import Problems
 
     editions = editions or {}
     pair = {

@@ -22,11 +22,12 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
-from . import __version__, justify, locales, parallel, spreads, typeset
+from .. import __version__, locales
+from ..errors import DiglotError, Location
+from ..source.model import Issue, Periodical
+from . import justify, parallel, spreads, typeset
 from .edition import Edition
-from .errors import DiglotError, Location
-from .model import Issue, Periodical
-from .render_html import environment
+from .web import environment
 
 
 class SafeFetcher(URLFetcher):
@@ -213,7 +214,7 @@ def parallel_css(periodical: Periodical, layout: str) -> str:
     columns of whole characters at the parallel body size. ``facing``: the
     articles laid out on spreads (pages of twice the width), one page's
     column for each language, cut into left- and right-hand pages afterwards
-    (:mod:`diglot.spreads`).
+    (:mod:`diglot.render.spreads`).
     """
     settings = periodical.print
     chars, side = typeset.measure(settings.page_size, BODY_PT, MIN_SIDE_MM)

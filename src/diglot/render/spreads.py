@@ -12,7 +12,7 @@ the width. Text, links, bookmarks and footnotes stay what WeasyPrint made;
 nothing is drawn twice.
 
 This reaches into WeasyPrint's box tree (``Document.pages[i]._page_box``)
-like :mod:`diglot.justify` does; ``tests/test_parallel.py`` checks the
+like :mod:`diglot.render.justify` does; ``tests/test_parallel.py`` checks the
 result page by page.
 """
 

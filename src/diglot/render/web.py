@@ -15,10 +15,11 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, locales, metadata, parallel
+from .. import __version__, locales
+from ..source.model import Article, Issue, Periodical
+from ..theme import template_dirs
+from . import metadata, parallel
 from .edition import ArticleView, Edition, IssueView, relative_url
-from .model import Article, Issue, Periodical
-from .theme import template_dirs
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from . import locales, markdown
-from .errors import Location, Problems
+from .. import locales
+from ..errors import Location, Problems
+from . import markdown
 from .model import Article, Contributor, Issue, Periodical, Picture, PrintSettings, Section, Text
 from .yamlnodes import Doc, unknown_message
 

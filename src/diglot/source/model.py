@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Location
+from ..errors import Location
 
 
 @dataclass(frozen=True)

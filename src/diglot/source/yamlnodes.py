@@ -13,7 +13,7 @@ from typing import Iterable
 
 import yaml
 
-from .errors import Location, Problems
+from ..errors import Location, Problems
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
