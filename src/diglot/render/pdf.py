@@ -27,7 +27,7 @@ from ..errors import DiglotError, Location
 from ..source.model import Issue, Periodical
 from . import justify, parallel, spreads, typeset
 from .edition import Edition
-from .web import environment
+from .templating import environment
 
 
 class SafeFetcher(URLFetcher):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import jinja2
@@ -17,57 +16,13 @@ from markupsafe import Markup
 
 from .. import __version__, locales
 from ..source.model import Article, Issue, Periodical
-from ..theme import template_dirs
 from . import metadata, parallel
 from .edition import ArticleView, Edition, IssueView, relative_url
+from .templating import environment
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
-
-
-def environment(root: Path, edition: Edition | None) -> jinja2.Environment:
-    """A Jinja2 environment over the theme, with the edition's translations installed."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root)]),
-        bytecode_cache=_bytecode_cache(root),
-        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True, default=True),
-        extensions=["jinja2.ext.i18n"],
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["css_counter"] = css_counter
-    if edition is not None:
-        env.install_gettext_callables(edition.gettext, edition.ngettext, newstyle=True)
-    else:
-        env.install_null_translations(newstyle=True)
-    return env
-
-
-def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates, kept across runs in build/.cache/jinja."""
-    folder = root / "build" / ".cache" / "jinja"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:  # a read-only publication still builds, compiling its templates each time
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
-
-
-def _css_string(text: str) -> str:
-    escaped = "".join(ch if ch.isalnum() or ch in " .:,;·-—()（）：。　" else f"\\{ord(ch):x} " for ch in str(text))
-    return f'"{escaped}"'
-
-
-def css_counter(label: str, counter: str, placeholder: str = "@@") -> Markup:
-    """A translated label around a CSS counter: "Figure @@. " → ``"Figure " counter(figure) ". "``."""
-    before, _, after = str(label).partition(placeholder)
-    parts = [_css_string(before)] if before else []
-    parts.append(f"counter({counter})")
-    if after:
-        parts.append(_css_string(after))
-    return Markup(" ".join(parts))
 
 
 def issue_path(tag: str, issue_id: str) -> str:
