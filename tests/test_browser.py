@@ -259,6 +259,8 @@ def test_tab_first_reaches_a_visible_skip_link(new_page, server, tag, text, widt
     assert skip.is_visible()
     # Following it lands on the content.
     page.keyboard.press("Enter")
+    # The navigation to the fragment happens after the key press returns: wait for it, under any load.
+    page.wait_for_function("location.hash === '#main'")
     assert urlparse(page.url).fragment == "main"
 
 
