@@ -25,7 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 from .. import __version__, locales
 from ..errors import DiglotError, Location
 from ..source.model import Issue, Periodical
-from . import justify, parallel, spreads, typeset
+from . import justify, makeup, parallel, spreads, typeset
 from .edition import Edition
 from .templating import environment
 
@@ -144,7 +144,8 @@ def render_pdf(
     """
     html, css = print_html(periodical, edition, issue)
     cjk = locales.is_cjk(edition.lang)
-    return _write_pdf(periodical, issue, f"the {edition.tag} print edition", html, css, cjk, font_config, pdf_variant)
+    line_height = BODY_PT * (1.75 if cjk else 1.6) * 96 / 72  # print.css's body line, in CSS px
+    return _write_pdf(periodical, issue, f"the {edition.tag} print edition", html, css, cjk, font_config, pdf_variant, line_height=line_height)
 
 
 def _write_pdf(
@@ -157,6 +158,7 @@ def _write_pdf(
     font_config: FontConfiguration | None,
     pdf_variant: str | None,
     after_layout: Callable | None = None,
+    line_height: float | None = None,
 ) -> bytes:
     """Lay out and write one edition, with the publication's fetcher; WeasyPrint errors become located ones."""
     fetcher = SafeFetcher(periodical.root)
@@ -169,13 +171,21 @@ def _write_pdf(
     logger.propagate = False
     try:
         options = {"pdf_variant": pdf_variant} if pdf_variant else {}
-        document = HTML(string=html, base_url=path2url(str(periodical.root)) + "/", url_fetcher=fetcher).render(
-            stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=fetcher)],
-            font_config=font_config,
-            **options,
-        )
-        if cjk:  # inter-character justification of the Chinese paragraphs (the others are left alone)
-            justify.justify_document(document)
+        base_url = path2url(str(periodical.root)) + "/"
+        stylesheets = [CSS(string=css, font_config=font_config, url_fetcher=fetcher)]
+        # Inter-character justification of the Chinese paragraphs (the others are left alone).
+        finish = justify.justify_document if cjk else None
+        if line_height is not None:  # page make-up: floats, full pages, no thin last pages
+            composer = makeup.Composer(
+                html, stylesheets, base_url, fetcher, font_config, options, line_height, finish, periodical.print.article_start, cjk
+            )
+            document, _report = composer.compose()
+        else:
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                stylesheets=stylesheets, font_config=font_config, **options
+            )
+            if finish:
+                finish(document)
         if after_layout is not None:
             document = after_layout(document)
         pdf = document.write_pdf(uncompressed_pdf=False, **options)

@@ -1,0 +1,706 @@
+"""Page make-up on top of WeasyPrint: floating figures, full pages, no thin last pages.
+
+WeasyPrint has no page floats (Kozea/WeasyPrint#1098): a figure or table
+that does not fit in the rest of a page moves to the next one and leaves
+the rest of the page white. This module lays the edition out, looks at
+where things fell, and changes the document the way a typesetter would,
+then lays it out again:
+
+- **Floats.** A figure or short table that opens a page while the page
+  before it ends in a hole moves, in the document, past the text that
+  follows it, as much of that text as fills the hole: the text fills the
+  page and the figure opens the next page (LaTeX's ``[tp]``). A paragraph
+  that straddles the page break is cut in two at the line where the page
+  ends (:func:`split_block`), so the figure sits at the very top. A figure
+  moves by one page at most, never past another figure (numbers stay in
+  reading order) and never out of its article's body.
+- **Thin last pages.** An article must not end on a page of fewer than four
+  lines. First the make-up tries to pull the page back by tightening the
+  article's figures (at most :data:`MAX_TIGHTEN` of their height); else it
+  pushes lines over: the last paragraph keeps ``widows`` lines with the
+  biographies, which are kept with it.
+
+Articles open on a page of their own, so each is laid out as a document of
+its own: a change re-lays out one article, not the issue. The front matter
+(cover, colophon, contents) is laid out last, with the page numbers the
+articles got, and the pages are put together into one document, with
+folios, footnote numbers, links and bookmarks continuing across articles.
+
+This reaches into WeasyPrint's box tree as :mod:`.justify` does;
+``tests/test_makeup.py`` measures the result page by page.
+"""
+
+from __future__ import annotations
+
+import copy
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
+
+#: How much of its height a figure may lose to pull a thin last page back.
+MAX_TIGHTEN = 0.22
+#: Fewest lines of text on an article's last page.
+MIN_LAST_LINES = 4
+#: A hole this many body lines tall at the foot of a page makes a figure after it float.
+FLOAT_HOLE_LINES = 1.5
+#: Layout passes per article at most (the first one included).
+MAX_PASSES = 8
+
+_FLOATS = {"figure", "table"}
+_SPLITTABLE = {"p"}
+
+
+# --- what fell where -----------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One thing in a page's flow: a line of text, or a float (figure, table) as a whole."""
+
+    kind: str  # "line" or "float"
+    element: object  # the etree element: the line's block, or the float
+    top: object  # the top-level child of the article the item belongs to (body block, opener, bios)
+    y0: float
+    y1: float
+    box: object = None
+
+
+@dataclass
+class PageFlow:
+    index: int
+    area_top: float
+    area_bottom: float  # the foot of the text area, or the top of the footnotes
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def bottom(self) -> float:
+        return max((i.y1 for i in self.items), default=self.area_top)
+
+    @property
+    def hole(self) -> float:
+        return self.area_bottom - self.bottom
+
+    def lines(self) -> int:
+        return sum(1 for i in self.items if i.kind == "line")
+
+
+def page_flow(page, index: int, tops: dict) -> PageFlow:
+    """The in-flow items of one laid-out page, in order; ``tops`` maps elements to their top-level block."""
+    from weasyprint.formatting_structure import boxes
+
+    page_box = page._page_box
+    area_top = page_box.content_box_y()
+    area_bottom = area_top + page_box.height
+    root = page_box.children[0]
+    for footnotes in page_box.children:
+        if isinstance(footnotes, boxes.FootnoteAreaBox) and footnotes.children:
+            area_bottom = min(area_bottom, footnotes.position_y)
+    flow = PageFlow(index, area_top, area_bottom)
+
+    def walk(box, top):
+        element = getattr(box, "element", None)
+        if element is not None and element in tops:
+            top = tops[element]
+        if isinstance(box, boxes.LineBox):
+            if any(_has_text(child) for child in box.children):
+                flow.items.append(Item("line", _block_element(box), top, box.position_y, box.position_y + box.height, box))
+            return
+        tag = getattr(box, "element_tag", "")
+        if tag in _FLOATS and isinstance(box, boxes.BlockLevelBox) and top is not None and element is not None:
+            flow.items.append(Item("float", element, top, box.position_y, box.position_y + box.margin_height(), box))
+            return
+        if isinstance(box, boxes.ReplacedBox) and box.is_in_normal_flow():
+            flow.items.append(Item("line", element, top, box.position_y, box.position_y + box.margin_height(), box))
+            return
+        for child in getattr(box, "children", None) or []:
+            if child.is_in_normal_flow() or isinstance(child, boxes.LineBox):
+                walk(child, top)
+
+    walk(root, None)
+    return flow
+
+
+def _has_text(box) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        return bool(box.text.strip())
+    return any(_has_text(child) for child in getattr(box, "children", None) or []) or isinstance(box, boxes.InlineReplacedBox)
+
+
+def _block_element(line):
+    return getattr(line, "element", None)
+
+
+# --- cutting a paragraph where a page ends --------------------------------------------------
+
+_TOKEN = re.compile(r"<[^>]+>|&[#\w]+;|[^<&]")
+_UNCOUNTED = re.compile(r"[\s\u00ad\u2060]")
+
+
+def line_text(line) -> str:
+    """The text a laid-out line shows from its paragraph (generated content such as footnote calls left out)."""
+    from weasyprint.formatting_structure import boxes
+
+    out: list[str] = []
+
+    def walk(box):
+        tag = getattr(box, "element_tag", "") or ""
+        if "::" in tag:  # ::footnote-call, ::before, ::marker: not in the document's text
+            return
+        if isinstance(box, boxes.TextBox):
+            out.append(box.text)
+        for child in getattr(box, "children", None) or []:
+            if child.is_in_normal_flow():
+                walk(child)
+
+    walk(line)
+    return "".join(out)
+
+
+def counted(text: str) -> int:
+    return len(_UNCOUNTED.sub("", text))
+
+
+def split_block(element, count: int, hyphen: bool = False):
+    """Cut ``element`` after its ``count``-th visible character: (head, tail), two new elements.
+
+    Visible characters are those that are not white space; a footnote's own
+    text (set at the foot of the page) does not count, and a footnote called
+    right at the cut stays with the head. Inline elements open at the cut
+    are closed in the head and opened again in the tail. ``hyphen`` adds the
+    hyphen of a word the line broke.
+    """
+    source = ET.tostring(element, encoding="unicode", short_empty_elements=True)
+    start = source.index(">") + 1
+    end = source.rindex("<")
+    open_tag, inner, close_tag = source[:start], source[start:end], source[end:]
+    seen = 0
+    stack: list[str] = []  # open tags inside the element at the cut
+    skip_depth = 0  # inside a footnote: its text does not count
+    cut = None
+    tokens = list(_TOKEN.finditer(inner))
+    i = 0
+    while i < len(tokens):
+        token = tokens[i][0]
+        if token.startswith("<"):
+            if token.startswith("</"):
+                if skip_depth:
+                    skip_depth -= 1
+                if stack:
+                    stack.pop()
+            elif not token.endswith("/>"):
+                if skip_depth or 'class="footnote' in token:
+                    skip_depth += 1
+                stack.append(token)
+        elif not skip_depth and not _UNCOUNTED.match(html_lib.unescape(token)):
+            seen += 1
+            if seen == count:
+                cut = i + 1
+                break
+        i += 1
+    if cut is None:
+        raise ValueError(f"cannot cut after {count} characters: the block has {seen}")
+    # A footnote called right after the cut belongs to the head.
+    j = cut
+    while j < len(tokens) and 'class="footnote' in tokens[j][0] and tokens[j][0].startswith("<"):
+        depth = 0
+        while j < len(tokens):
+            t = tokens[j][0]
+            if t.startswith("</"):
+                depth -= 1
+            elif t.startswith("<") and not t.endswith("/>"):
+                depth += 1
+            j += 1
+            if depth == 0:
+                break
+        cut = j
+    # The open elements at the cut, from the tokens before it.
+    stack = []
+    for token in (t[0] for t in tokens[:cut]):
+        if token.startswith("</"):
+            stack.pop()
+        elif token.startswith("<") and not token.endswith("/>"):
+            stack.append(token)
+    head_inner = "".join(t[0] for t in tokens[:cut]) + ("\u2010" if hyphen else "")
+    tail_inner = "".join(t[0] for t in tokens[cut:]).lstrip()
+    closing = "".join(f"</{_tag_name(t)}>" for t in reversed(stack))
+    reopening = "".join(stack)
+    head = ET.fromstring(open_tag + head_inner + closing + close_tag)
+    tail = ET.fromstring(open_tag + reopening + tail_inner + close_tag)
+    tail.attrib.pop("id", None)
+    _add_class(head, "makeup-head")
+    _add_class(tail, "makeup-tail")
+    head.tail = "\n"
+    tail.tail = element.tail
+    return head, tail
+
+
+def _tag_name(open_tag: str) -> str:
+    return re.match(r"<([\w:-]+)", open_tag)[1]
+
+
+def _add_class(element, name: str) -> None:
+    classes = (element.get("class") or "").split()
+    if name not in classes:
+        element.set("class", " ".join([*classes, name]))
+
+
+# --- the make-up of one article ---------------------------------------------------------
+
+
+@dataclass
+class ArticleMakeup:
+    """One article's document and what was done to it."""
+
+    root: object  # <html> of the article's own document
+    article: object  # its <article>
+    body: object  # the article's <div class="body">
+    line_height: float
+    floated: int = 0
+    tightened: int = 0
+    pushed: int = 0
+    passes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def tops(self) -> dict:
+        """Every element of the article → the top-level block it belongs to."""
+        mapping = {}
+        for top in list(self.article):
+            blocks = list(self.body) if top is self.body else [top]
+            for block in blocks:
+                for element in block.iter():
+                    mapping[element] = block
+        return mapping
+
+    def flows(self, document) -> list[PageFlow]:
+        tops = self.tops()
+        return [page_flow(page, i, tops) for i, page in enumerate(document.pages)]
+
+    # -- floats
+
+    def float_fix(self, flows: list[PageFlow]) -> bool:
+        """Move the first figure that left a hole before it past the text that fills the hole."""
+        body_blocks = list(self.body)
+        for before, page in zip(flows, flows[1:]):
+            if before.hole < FLOAT_HOLE_LINES * self.line_height or not before.items:
+                continue
+            figure = next((i for i in page.items if i.kind == "float"), None)
+            if figure is None or figure.top not in body_blocks or figure.element is not figure.top:
+                continue
+            ahead = page.items[: page.items.index(figure)]
+            if any(not _is_heading(i.element) for i in ahead):
+                continue  # the figure is not what opened this page
+            if self._defer(figure, ahead, page, before):
+                return True
+        return False
+
+    def _defer(self, figure: Item, ahead: list[Item], page: PageFlow, before: PageFlow) -> bool:
+        room = before.area_bottom - before.bottom - 0.5
+        height = figure.y1 - figure.y0
+        origin = page.items[0].y0
+        body_blocks = list(self.body)
+        figure_block = figure.top
+        after = page.items[page.items.index(figure) + 1 :]
+        chosen: list[Item] = []
+        for item in after:
+            if item.kind == "float" or item.top not in body_blocks:
+                break  # never past another figure, never out of the body
+            if item.y1 - height - origin > room:
+                break
+            chosen.append(item)
+        # What is left of the hole is shared out by flush bottom (:func:`flush_bottom`).
+        chosen = _trim(chosen, after, 2)
+        text_chosen = [i for i in chosen]
+        if not text_chosen and not ahead:
+            return False
+        if not text_chosen:
+            return False
+        last = text_chosen[-1]
+        following = after[len(text_chosen)] if len(text_chosen) < len(after) else None
+        body = self.body
+        if following is not None and following.element is last.element:
+            # Cut the paragraph at the end of the last line that fits.
+            lines = [i for i in after if i.element is last.element]
+            taken = lines[: lines.index(last) + 1]
+            text = "".join(line_text(i.box) for i in taken)
+            hyphen = text.rstrip().endswith("\u2010") and not _ends_with_hyphen(last.element, counted(text))
+            count = counted(text) - (1 if hyphen else 0)
+            try:
+                head, tail = split_block(last.element, count, hyphen=hyphen)
+            except ValueError as exc:
+                self.notes.append(f"could not cut a paragraph for a figure: {exc}")
+                return False
+            position = list(body).index(last.top)
+            body.remove(last.top)
+            body.insert(position, tail)
+            body.insert(position, head)
+            anchor = tail
+        else:
+            anchor = _next_sibling(body, last.top)
+        body.remove(figure_block)
+        if anchor is None:
+            body.append(figure_block)
+        else:
+            body.insert(list(body).index(anchor), figure_block)
+        _add_class(figure_block, "makeup-floated")
+        self.floated += 1
+        return True
+
+    # -- thin last pages
+
+    def last_page_fix(self, flows: list[PageFlow], tighten_done: bool) -> str | None:
+        """'tighten' or 'push' when the article ends on a thin page (and the fix was applied), else None."""
+        article_pages = [f for f in flows if any(i.top is not None for i in f.items)]
+        if len(article_pages) < 2:
+            return None
+        last = article_pages[-1]
+        lines = last.lines()
+        if lines >= MIN_LAST_LINES:
+            return None
+        if not tighten_done:
+            need = last.bottom - last.area_top + self.line_height
+            figures = [i for f in article_pages[:-1] for i in f.items if i.kind == "float" and i.element.tag == "figure"]
+            gain = sum((i.y1 - i.y0) * MAX_TIGHTEN for i in figures)
+            if figures and gain >= need:
+                share = need / sum(i.y1 - i.y0 for i in figures)
+                for item in figures:
+                    _tighten(item, min(MAX_TIGHTEN, share * 1.15))
+                self.tightened += len(figures)
+                return "tighten"
+        return self._push(article_pages, MIN_LAST_LINES - lines)
+
+    def _push(self, pages: list[PageFlow], needed: int) -> str | None:
+        """Carry ``needed`` more lines over to the last page: from the paragraph the page break cuts
+        (``widows``), else by keeping the first block of the last page with the lines before it; when
+        that paragraph has too few lines to give, it goes over whole, with the heading it follows
+        (flush bottom then spreads the space it leaves)."""
+        previous, last = pages[-2], pages[-1]
+        if not previous.items or not last.items:
+            return None
+        straddling = previous.items[-1]
+        first = last.items[0]
+        element = straddling.element
+        if straddling.kind != "line" or element is None or straddling.top is None:
+            self.notes.append("a thin last page: it follows a figure")
+            return None
+        before = sum(1 for i in previous.items if i.element is element)
+        if before - needed >= 2:
+            if element is first.element:
+                already = sum(1 for i in last.items if i.element is element)
+                _set_style(element, f"widows: {already + needed}")
+            else:
+                _set_style(first.top, "break-before: avoid")
+                _set_style(element, f"widows: {needed}")
+        else:
+            # The whole block goes over, and the heading it follows with it.
+            tops = [i.top for i in previous.items]
+            start = straddling.top
+            index = tops.index(start)
+            while index > 0 and _is_heading(tops[index - 1]):
+                index -= 1
+                start = tops[index]
+            if index == 0 or start is previous.items[0].top:
+                self.notes.append("a thin last page: nothing before it to carry over")
+                return None
+            _set_style(start, "break-before: page")
+        self.pushed += 1
+        return "push"
+
+
+def _trim(chosen: list[Item], after: list[Item], least: int) -> list[Item]:
+    """The lines to move ahead of a figure, ending on a whole top-level block (a heading never last),
+    or inside a paragraph of the body with ``least`` lines at least on either side of the cut."""
+    while chosen:
+        last = chosen[-1]
+        rest = [i for i in after[len(chosen) :] if i.top is last.top]
+        if rest:
+            splittable = last.top.tag in _SPLITTABLE and last.element is last.top
+            head = sum(1 for i in chosen if i.top is last.top)
+            if splittable and head >= least and len(rest) >= least:
+                break
+            if splittable and head > least:
+                chosen.pop()
+                continue
+            chosen = [i for i in chosen if i.top is not last.top]
+            continue
+        if _is_heading(last.top):
+            chosen.pop()
+            continue
+        break
+    return chosen
+
+
+def _ends_with_hyphen(element, count: int) -> bool:
+    """True when the ``count``-th visible character of ``element`` is itself a hyphen (not one added by hyphenation)."""
+    text = _UNCOUNTED.sub("", "".join(_own_text(element)))
+    return 0 < count <= len(text) and text[count - 1] in "-\u2010"
+
+
+def _own_text(element):
+    if element.text:
+        yield element.text
+    for child in element:
+        if "footnote" not in (child.get("class") or "").split():
+            yield from _own_text(child)
+        if child.tail:
+            yield child.tail
+
+
+def _is_heading(element) -> bool:
+    return getattr(element, "tag", "") in ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _next_sibling(parent, child):
+    children = list(parent)
+    index = children.index(child)
+    return children[index + 1] if index + 1 < len(children) else None
+
+
+def _set_style(element, declaration: str) -> None:
+    style = element.get("style")
+    element.set("style", f"{style}; {declaration}" if style else declaration)
+
+
+def _tighten(item: Item, fraction: float) -> None:
+    """Make a figure's picture ``fraction`` shorter (it keeps its proportions), and its margins half."""
+    for img in item.element.iter("img"):
+        box_height = _image_height(item.box)
+        if box_height:
+            _set_style(img, f"max-height: {box_height * (1 - fraction):.2f}px")
+    _set_style(item.element, "margin-top: 2.5mm; margin-bottom: 2.5mm")
+
+
+def _image_height(box) -> float | None:
+    from weasyprint.formatting_structure import boxes
+
+    stack = [box]
+    while stack:
+        b = stack.pop()
+        if isinstance(b, boxes.ReplacedBox):
+            return b.height
+        stack.extend(getattr(b, "children", None) or [])
+    return None
+
+
+# --- the issue: articles laid out one by one, then put together -------------------------------
+
+
+@dataclass
+class Report:
+    """What the make-up did, for the build's summary and the benchmark."""
+
+    passes: int = 0
+    floated: int = 0
+    tightened: int = 0
+    pushed: int = 0
+    pages: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class Composer:
+    """Lays out one edition's HTML as front matter + one document per article, with make-up."""
+
+    def __init__(self, html: str, stylesheets: list, base_url: str, url_fetcher, font_config, options: dict, line_height: float,
+                 finish=None, article_start: str = "any", cjk: bool = False):
+        from weasyprint import HTML
+
+        self.base = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher)
+        self.stylesheets = stylesheets
+        self.font_config = font_config
+        self.options = options
+        self.line_height = line_height
+        self.finish = finish  # after-layout step for each final document (Chinese justification)
+        self.article_start = article_start
+        self.cjk = cjk
+        self.report = Report()
+        self._any = None  # a laid-out document, to put the pages together with
+        root = self.base.etree_element
+        self.head = root.find("head")
+        self.body = root.find("body")
+
+    def _document(self, children: list, extra_css: str):
+        """A document of the same <html> and <head> with ``children`` as its body, laid out."""
+        import cssselect2
+        from weasyprint import CSS
+
+        root = ET.Element(self.base.etree_element.tag, dict(self.base.etree_element.attrib))
+        root.append(self.head)
+        body = ET.SubElement(root, "body", dict(self.body.attrib))
+        body.extend(children)
+        html = copy.copy(self.base)
+        html.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        html.etree_element = root
+        sheets = [*self.stylesheets, CSS(string=extra_css, font_config=self.font_config)] if extra_css else self.stylesheets
+        self.report.passes += 1
+        self._any = html.render(stylesheets=sheets, font_config=self.font_config, **self.options)
+        return self._any
+
+    def compose(self):
+        """The whole edition as one WeasyPrint document, and the make-up report."""
+        children = list(self.body)
+        articles = [c for c in children if c.tag == "article"]
+        front = [c for c in children if c.tag != "article"]
+        toc_links = [a for c in front for a in c.iter("a") if (a.get("href") or "").startswith("#")]
+        for link in toc_links:
+            link.set("data-page", "000")
+        front_doc = self._document(front, _FRONT_CSS) if front else None
+        page = len(front_doc.pages) if front_doc else 0
+        documents, starts, footnotes = [], {}, 0
+        for article in articles:
+            if self.article_start == "right" and page % 2 == 1:
+                documents.append(self._blank(page + 1))
+                page += 1
+            doc = self._article(article, page + 1, footnotes)
+            starts[article.get("id")] = page + 1
+            pages = [p for p in doc.pages if not getattr(p, "_makeup_pad", False)]
+            documents.append(pages)
+            page += len(pages)
+            footnotes += sum(1 for e in article.iter() if "footnote" in (e.get("class") or "").split())
+        if front:
+            for link in toc_links:
+                link.set("data-page", str(starts.get(link.get("href")[1:], "")))
+            front_doc = self._document(front, _FRONT_CSS)
+            if self.finish:
+                self.finish(front_doc)
+        all_pages = (front_doc.pages if front_doc else []) + [p for pages in documents for p in pages]
+        first = front_doc or self._any
+        self.report.pages = len(all_pages)
+        return first.copy(all_pages), self.report
+
+    def _flush(self, doc, makeup: ArticleMakeup) -> None:
+        """Flush bottom on every page of the article but its last (the pages are made anew, for their links)."""
+        from weasyprint.document import Page
+
+        indexes = [i for i, page in enumerate(doc.pages) if not getattr(page, "_makeup_pad", False)]
+        flows = {f.index: f for f in makeup.flows(doc)}
+        for i in indexes[:-1]:
+            if flush_bottom(doc.pages[i], flows[i], self.line_height, self.cjk):
+                pad = getattr(doc.pages[i], "_makeup_pad", False)
+                doc.pages[i] = Page(doc.pages[i]._page_box)
+                doc.pages[i]._makeup_pad = pad
+
+    def _blank(self, number: int) -> list:
+        return self._document([], f"@page :first {{ counter-reset: page {number}; }}").pages[:1]
+
+    def _article(self, article, number: int, footnotes: int):
+        pad = number % 2 == 0  # a left-hand page: a first, dropped page makes the article's first page a left one
+        css = f"@page :first {{ counter-reset: page {number - 1 if pad else number}; }}\nbody {{ counter-reset: footnote {footnotes}; }}\n"
+        body = article.find(".//div[@class='body']")
+        makeup = ArticleMakeup(None, article, body if body is not None else ET.Element("div"), self.line_height)
+        lead = [ET.Element("div", {"class": "makeup-pad"})] if pad else []
+
+        def lay_out():
+            doc = self._document([*lead, article], css + (_PAD_CSS if pad else ""))
+            if pad:
+                doc.pages[0]._makeup_pad = True
+            return doc
+
+        doc = lay_out()
+        tightened = False
+        for _ in range(MAX_PASSES - 1):
+            flows = [f for f in makeup.flows(doc) if not getattr(doc.pages[f.index], "_makeup_pad", False)]
+            saved = copy.deepcopy(list(body)) if body is not None else None
+            if body is not None and makeup.float_fix(flows):
+                doc = lay_out()
+                continue
+            action = makeup.last_page_fix(flows, tightened)
+            if action is None:
+                break
+            tightened = tightened or action == "tighten"
+            candidate = lay_out()
+            if action == "tighten" and len(candidate.pages) >= len(doc.pages):
+                # Tightening did not pull the page back: undo it and push lines over instead.
+                body[:] = saved
+                makeup.tightened = 0
+                candidate = lay_out()
+            doc = candidate
+            if action == "push":
+                break
+        self._flush(doc, makeup)
+        self.report.floated += makeup.floated
+        self.report.tightened += makeup.tightened
+        self.report.pushed += makeup.pushed
+        self.report.notes += makeup.notes
+        if self.finish:
+            self.finish(doc)
+        return doc
+
+
+_FRONT_CSS = '.toc a.toc-entry::after { content: leader(". ") attr(data-page); }\n'
+_PAD_CSS = ".makeup-pad { break-after: page; height: 0; }\n"
+
+
+# --- flush bottom: the last small holes spread over the page's own spaces ---------------------
+
+#: Per kind of space: how much it may grow, in body lines, and its share of the stretch.
+_STRETCH = {"heading": (1.5, 3.0), "float": (1.0, 2.0), "block": (0.35, 0.5)}
+#: A hole taller than this many lines is left for the reader (and the tests) to see.
+MAX_FLUSH_LINES = 6.0
+
+
+def flush_bottom(page, flow: PageFlow, line_height: float, cjk: bool) -> float:
+    """Move the blocks of ``page`` down so that its last line sits on the foot of the text area
+    (LaTeX's ``\\flushbottom``): the hole is shared among the spaces before headings, around
+    figures and (in Latin text, whose paragraphs are spaced) between blocks, each within a limit.
+    Returns the height added."""
+    hole = flow.hole
+    if hole < 0.25 * line_height or hole > MAX_FLUSH_LINES * line_height:
+        return 0.0
+    # The top-level blocks of the page in order, with the box of each (first fragment on this page).
+    blocks: list[tuple[object, object]] = []
+    seen = set()
+    for item in flow.items:
+        if item.top is None or id(item.top) in seen:
+            continue
+        seen.add(id(item.top))
+        box = _box_of(page._page_box, item.top)
+        if box is not None:
+            blocks.append((item.top, box))
+    gaps = []
+    for (before, _), (after, _) in zip(blocks, blocks[1:]):
+        if _is_heading(after) or after.tag == "aside":
+            kind = "heading"
+        elif _is_heading(before):
+            kind = None  # a heading stays close to its text
+        elif after.tag in _FLOATS or before.tag in _FLOATS:
+            kind = "float"
+        else:
+            kind = None if cjk else "block"
+        gaps.append(kind)
+    capacity = [(_STRETCH[k][0] * line_height if k else 0.0) for k in gaps]
+    weights = [(_STRETCH[k][1] if k else 0.0) for k in gaps]
+    wanted = hole - 0.05 * line_height
+    extra = [0.0] * len(gaps)
+    # Share the hole by weight, re-sharing what a capped space could not take.
+    for _ in range(len(gaps) + 1):
+        open_ = [i for i in range(len(gaps)) if weights[i] and extra[i] < capacity[i] - 1e-6]
+        left = wanted - sum(extra)
+        if left <= 1e-6 or not open_:
+            break
+        total = sum(weights[i] for i in open_)
+        for i in open_:
+            extra[i] = min(capacity[i], extra[i] + left * weights[i] / total)
+    added = 0.0
+    for (_, box), grow in zip(blocks[1:], extra):
+        added += grow
+        if added:
+            box.translate(dy=added)
+    return added
+
+
+def _box_of(root, element):
+    stack = [root]
+    while stack:
+        box = stack.pop(0)
+        if getattr(box, "element", None) is element and not isinstance(box, _inline_types()):
+            return box
+        stack[:0] = list(getattr(box, "children", None) or [])
+    return None
+
+
+def _inline_types():
+    from weasyprint.formatting_structure import boxes
+
+    return (boxes.LineBox, boxes.InlineLevelBox)
