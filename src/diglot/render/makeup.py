@@ -283,33 +283,88 @@ class ArticleMakeup:
     def float_fix(self, flows: list[PageFlow]) -> bool:
         """Move the first figure that left a hole before it past the text that fills the hole."""
         body_blocks = list(self.body)
-        for before, page in zip(flows, flows[1:]):
+        for n, (before, page) in enumerate(zip(flows, flows[1:])):
             if before.hole < FLOAT_HOLE_LINES * self.line_height or not before.items:
                 continue
-            figure = next((i for i in page.items if i.kind == "float"), None)
-            if figure is None or figure.top not in body_blocks or figure.element is not figure.top:
+            start = next((n for n, i in enumerate(page.items) if i.kind == "float"), None)
+            if start is None or any(not _is_heading(i.element) for i in page.items[:start]):
+                continue  # no figure, or not a figure that opened this page
+            run = [page.items[start]]  # figures set one after the other move together
+            for item in page.items[start + 1 :]:
+                if item.kind != "float":
+                    break
+                run.append(item)
+            if any(i.top not in body_blocks or i.element is not i.top for i in run):
                 continue
-            ahead = page.items[: page.items.index(figure)]
-            if any(not _is_heading(i.element) for i in ahead):
-                continue  # the figure is not what opened this page
-            if self._defer(figure, ahead, page, before):
+            following = flows[n + 2] if n + 2 < len(flows) else None
+            if self._defer(run, page.items[:start], page, before, following):
+                return True
+            if n >= 1 and self._advance(run, before, flows[n - 1]):
                 return True
         return False
 
-    def _defer(self, figure: Item, ahead: list[Item], page: PageFlow, before: PageFlow) -> bool:
+    def _advance(self, run: list[Item], before: PageFlow, earlier: PageFlow) -> bool:
+        """No text follows the figures to fill the hole before them: set them at the top of the page
+        before instead, the page that holds the text they follow (LaTeX's ``[t]``)."""
+        body = self.body
+        leading = 0
+        while leading < len(before.items) and before.items[leading].kind == "float":
+            leading += 1
+        if any(i.kind == "float" for i in before.items[leading:]):
+            return False  # another figure in between: numbers would leave reading order
+        rest = before.items[leading:]
+        if not rest or rest[0].top not in list(body):
+            return False
+        first = rest[0]
+        carried = [i for i in earlier.items if i.element is first.element]
+        if carried:
+            # The page opens inside a paragraph: cut it where the page before ends.
+            if first.element is not first.top or first.top.tag not in _SPLITTABLE:
+                return False
+            head_lines = [i for i in earlier.items if i.element is first.element]
+            text = "".join(line_text(i.box) for i in head_lines)
+            hyphen = text.rstrip().endswith("\u2010") and not _ends_with_hyphen(first.element, counted(text))
+            try:
+                head, tail = split_block(first.element, counted(text) - (1 if hyphen else 0), hyphen=hyphen)
+            except ValueError as exc:
+                self.notes.append(f"could not cut a paragraph for a figure: {exc}")
+                return False
+            position = list(body).index(first.top)
+            body.remove(first.top)
+            body.insert(position, tail)
+            body.insert(position, head)
+            anchor = tail
+        else:
+            anchor = first.top
+        for item in run:
+            body.remove(item.top)
+            body.insert(list(body).index(anchor), item.top)
+            _add_class(item.top, "makeup-floated")
+        self.floated += len(run)
+        return True
+
+    def _defer(self, run: list[Item], ahead: list[Item], page: PageFlow, before: PageFlow, following: PageFlow | None) -> bool:
         room = before.area_bottom - before.bottom - 0.5
-        height = figure.y1 - figure.y0
-        origin = page.items[0].y0
         body_blocks = list(self.body)
-        figure_block = figure.top
-        after = page.items[page.items.index(figure) + 1 :]
+        # What follows the figures, on this page and (when they fill it) the next, with the height
+        # each line adds when set after the page's headings: a line's height and the space above it.
+        after = page.items[page.items.index(run[-1]) + 1 :]
+        if following is not None and all(i.kind == "float" or _is_heading(i.element) for i in page.items):
+            after = after + following.items
+        used = (ahead[-1].y1 - ahead[0].y0) if ahead else 0.0
         chosen: list[Item] = []
+        previous = run[-1]
         for item in after:
             if item.kind == "float" or item.top not in body_blocks:
                 break  # never past another figure, never out of the body
-            if item.y1 - height - origin > room:
+            same_page = any(item is i for i in page.items) == any(previous is i for i in page.items)
+            used += item.y1 - (previous.y1 if same_page and previous is not run[-1] else item.y0)
+            if previous is run[-1] and same_page:
+                used += item.y0 - run[-1].y1  # the space between the figure and the text
+            if used > room:
                 break
             chosen.append(item)
+            previous = item
         # What is left of the hole is shared out by flush bottom (:func:`flush_bottom`).
         chosen = _trim(chosen, after, 2)
         text_chosen = [i for i in chosen]
@@ -339,13 +394,14 @@ class ArticleMakeup:
             anchor = tail
         else:
             anchor = _next_sibling(body, last.top)
-        body.remove(figure_block)
-        if anchor is None:
-            body.append(figure_block)
-        else:
-            body.insert(list(body).index(anchor), figure_block)
-        _add_class(figure_block, "makeup-floated")
-        self.floated += 1
+        for item in run:
+            body.remove(item.top)
+            if anchor is None:
+                body.append(item.top)
+            else:
+                body.insert(list(body).index(anchor), item.top)
+            _add_class(item.top, "makeup-floated")
+        self.floated += len(run)
         return True
 
     # -- thin last pages
@@ -356,7 +412,8 @@ class ArticleMakeup:
         if len(article_pages) < 2:
             return None
         last = article_pages[-1]
-        lines = last.lines()
+        # A figure fills a page as its height in lines would: a figure and a line of biography is no thin page.
+        lines = last.lines() + sum(int((i.y1 - i.y0) / self.line_height) for i in last.items if i.kind == "float")
         if lines >= MIN_LAST_LINES:
             return None
         if not tighten_done:
@@ -569,6 +626,14 @@ class Composer:
         self.report.pages = len(all_pages)
         return first.copy(all_pages), self.report
 
+    def _push_holds(self, doc, makeup: ArticleMakeup) -> bool:
+        flows = [f for f in makeup.flows(doc) if not getattr(doc.pages[f.index], "_makeup_pad", False)]
+        if len(flows) < 2:
+            return True
+        previous = flows[-2]
+        left = previous.hole - flush_capacity(doc.pages[previous.index], previous, self.line_height, self.cjk)
+        return left <= 2.5 * self.line_height and previous.hole <= MAX_FLUSH_LINES * self.line_height
+
     def _flush(self, doc, makeup: ArticleMakeup) -> None:
         """Flush bottom on every page of the article but its last (the pages are made anew, for their links)."""
         from weasyprint.document import Page
@@ -597,11 +662,15 @@ class Composer:
                 doc.pages[0]._makeup_pad = True
             return doc
 
+        def restore(saved: list) -> None:
+            article[:] = saved
+            makeup.body = article.find(".//div[@class='body']")
+
         doc = lay_out()
         tightened = False
         for _ in range(MAX_PASSES - 1):
             flows = [f for f in makeup.flows(doc) if not getattr(doc.pages[f.index], "_makeup_pad", False)]
-            saved = copy.deepcopy(list(body)) if body is not None else None
+            saved = copy.deepcopy(list(article))
             if body is not None and makeup.float_fix(flows):
                 doc = lay_out()
                 continue
@@ -611,9 +680,15 @@ class Composer:
             tightened = tightened or action == "tighten"
             candidate = lay_out()
             if action == "tighten" and len(candidate.pages) >= len(doc.pages):
-                # Tightening did not pull the page back: undo it and push lines over instead.
-                body[:] = saved
+                # Tightening did not pull the page back: undo it (lines are carried over next).
+                restore(saved)
                 makeup.tightened = 0
+                candidate = lay_out()
+            elif action == "push" and not self._push_holds(candidate, makeup):
+                # Carrying lines over opened a hole on the page before that flush bottom cannot close: undo.
+                restore(saved)
+                makeup.pushed -= 1
+                makeup.notes.append("a thin last page kept: carrying lines over would leave a hole")
                 candidate = lay_out()
             doc = candidate
             if action == "push":
@@ -648,34 +723,14 @@ def flush_bottom(page, flow: PageFlow, line_height: float, cjk: bool) -> float:
     hole = flow.hole
     if hole < 0.25 * line_height or hole > MAX_FLUSH_LINES * line_height:
         return 0.0
-    # The top-level blocks of the page in order, with the box of each (first fragment on this page).
-    blocks: list[tuple[object, object]] = []
-    seen = set()
-    for item in flow.items:
-        if item.top is None or id(item.top) in seen:
-            continue
-        seen.add(id(item.top))
-        box = _box_of(page._page_box, item.top)
-        if box is not None:
-            blocks.append((item.top, box))
-    gaps = []
-    for (before, _), (after, _) in zip(blocks, blocks[1:]):
-        if _is_heading(after) or after.tag == "aside":
-            kind = "heading"
-        elif _is_heading(before):
-            kind = None  # a heading stays close to its text
-        elif after.tag in _FLOATS or before.tag in _FLOATS:
-            kind = "float"
-        else:
-            kind = None if cjk else "block"
-        gaps.append(kind)
-    capacity = [(_STRETCH[k][0] * line_height if k else 0.0) for k in gaps]
-    weights = [(_STRETCH[k][1] if k else 0.0) for k in gaps]
+    blocks, kinds = _spaces(page, flow, cjk)
+    capacity = [(_STRETCH[k][0] * line_height if k else 0.0) for k in kinds]
+    weights = [(_STRETCH[k][1] if k else 0.0) for k in kinds]
     wanted = hole - 0.05 * line_height
-    extra = [0.0] * len(gaps)
+    extra = [0.0] * len(kinds)
     # Share the hole by weight, re-sharing what a capped space could not take.
-    for _ in range(len(gaps) + 1):
-        open_ = [i for i in range(len(gaps)) if weights[i] and extra[i] < capacity[i] - 1e-6]
+    for _ in range(len(kinds) + 1):
+        open_ = [i for i in range(len(kinds)) if weights[i] and extra[i] < capacity[i] - 1e-6]
         left = wanted - sum(extra)
         if left <= 1e-6 or not open_:
             break
@@ -688,6 +743,37 @@ def flush_bottom(page, flow: PageFlow, line_height: float, cjk: bool) -> float:
         if added:
             box.translate(dy=added)
     return added
+
+
+def flush_capacity(page, flow: PageFlow, line_height: float, cjk: bool) -> float:
+    """How much of a hole :func:`flush_bottom` could take on this page."""
+    _, kinds = _spaces(page, flow, cjk)
+    return sum(_STRETCH[k][0] * line_height for k in kinds if k)
+
+
+def _spaces(page, flow: PageFlow, cjk: bool) -> tuple[list, list]:
+    """The page's top-level blocks with their boxes, and the kind of each space between two of them."""
+    blocks: list[tuple[object, object]] = []
+    seen = set()
+    for item in flow.items:
+        if item.top is None or id(item.top) in seen:
+            continue
+        seen.add(id(item.top))
+        box = _box_of(page._page_box, item.top)
+        if box is not None:
+            blocks.append((item.top, box))
+    kinds = []
+    for (before, _), (after, _) in zip(blocks, blocks[1:]):
+        if _is_heading(after) or after.tag == "aside":
+            kind = "heading"
+        elif _is_heading(before):
+            kind = None  # a heading stays close to its text
+        elif after.tag in _FLOATS or before.tag in _FLOATS:
+            kind = "float"
+        else:
+            kind = None if cjk else "block"
+        kinds.append(kind)
+    return blocks, kinds
 
 
 def _box_of(root, element):
