@@ -94,11 +94,14 @@ def pages(pdf: Path, pitch: float) -> list[Page]:
 
 
 def article_ranges(pdf: Path) -> list[tuple[str, int, int]]:
-    """(title, first page, last page) of each article, from the PDF's bookmarks (level 2 under a section, or 1)."""
+    """(title, first page, last page) of each article, from the PDF's bookmarks: the articles are at
+    level 2 under their sections (level 1); the cover's title (level 1, page 1) and the colophon's
+    heading (level 2) before the first section are front matter."""
     with pymupdf.open(pdf) as document:
         toc = document.get_toc()
         count = document.page_count
-    entries = [(title, page) for level, title, page in toc if level == 2] or [(title, page) for level, title, page in toc if level == 1]
+    first_section = next((i for i, (level, _, page) in enumerate(toc) if level == 1 and page > 1), len(toc))
+    entries = [(title, page) for level, title, page in toc[first_section:] if level == 2]
     ranges = []
     for i, (title, start) in enumerate(entries):
         end = entries[i + 1][1] - 1 if i + 1 < len(entries) else count

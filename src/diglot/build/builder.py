@@ -80,6 +80,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
     if "pdf" in options.formats or "parallel" in options.formats:
         from weasyprint.text.fonts import FontConfiguration
 
+        from ..render.makeup import Report
         from ..render.pdf import render_parallel, render_pdf
 
         font_config = FontConfiguration()
@@ -90,9 +91,11 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
         for edition in editions if "pdf" in options.formats else []:
             step = progress(f"PDF {edition.tag}", len(issue_ids))
             for issue_id in issue_ids:
+                report = Report()
                 pdfs[pdf_path(issue_id, edition.tag)] = render_pdf(
-                    periodical, edition, periodical.issue(issue_id), font_config, options.pdf_variant
+                    periodical, edition, periodical.issue(issue_id), font_config, options.pdf_variant, report=report
                 )
+                _makeup_warnings(periodical.issue(issue_id), edition.tag, report, problems)
                 step()
         if "parallel" in options.formats:
             step = progress("PDF parallel", len(issue_ids))
@@ -124,6 +127,18 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
         _write_site(root, out, pages, editions, pdfs)
         result.written.append(f"{_rel_out(root, out)}site/")
     return result
+
+
+def _makeup_warnings(issue, tag: str, report, problems: Problems) -> None:
+    """What the page make-up could not mend, at the article, for the editor to shorten or lengthen."""
+    by_id = {f"article-{a.slug}": a for a in issue.articles}
+    for article_id, folio, what, amount in report.unresolved:
+        article = by_id.get(article_id)
+        where = Location(article.rel if article else issue.rel, 1, 1)
+        if what == "hole":
+            problems.warning(where, f"print edition {tag}, page {folio}: a hole of {amount:.1f} lines at the foot that no figure move could fill")
+        else:
+            problems.warning(where, f"print edition {tag}, page {folio}: the article ends on a page of {amount:.0f} line(s)")
 
 
 def _rel_out(root: Path, out: Path) -> str:

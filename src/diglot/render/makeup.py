@@ -39,11 +39,13 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
 #: How much of its height a figure may lose to pull a thin last page back.
-MAX_TIGHTEN = 0.22
+MAX_TIGHTEN = 0.25
 #: Fewest lines of text on an article's last page.
 MIN_LAST_LINES = 4
 #: A hole this many body lines tall at the foot of a page makes a figure after it float.
 FLOAT_HOLE_LINES = 1.5
+#: The space above the footnotes of a page (WeasyPrint's ``@footnote { margin-top: 1em }``), in CSS px.
+NOTE_SPACE = 16.0
 #: Layout passes per article at most (the first one included).
 MAX_PASSES = 8
 
@@ -64,6 +66,8 @@ class Item:
     y0: float
     y1: float
     box: object = None
+    notes: float = 0.0  # the height of the footnotes this line calls, set at the foot of its page
+    margin: float = 0.0  # the space a float keeps below it
 
 
 @dataclass
@@ -72,6 +76,7 @@ class PageFlow:
     area_top: float
     area_bottom: float  # the foot of the text area, or the top of the footnotes
     items: list[Item] = field(default_factory=list)
+    has_notes: bool = False
 
     @property
     def bottom(self) -> float:
@@ -80,6 +85,12 @@ class PageFlow:
     @property
     def hole(self) -> float:
         return self.area_bottom - self.bottom
+
+    @property
+    def room(self) -> float:
+        """What more text could take at the foot of the page: the hole, less the space a float keeps below it."""
+        last = self.items[-1] if self.items else None
+        return self.hole - (last.margin if last is not None else 0.0) - 0.5
 
     def lines(self) -> int:
         return sum(1 for i in self.items if i.kind == "line")
@@ -93,10 +104,13 @@ def page_flow(page, index: int, tops: dict) -> PageFlow:
     area_top = page_box.content_box_y()
     area_bottom = area_top + page_box.height
     root = page_box.children[0]
+    note_heights: dict = {}
     for footnotes in page_box.children:
         if isinstance(footnotes, boxes.FootnoteAreaBox) and footnotes.children:
             area_bottom = min(area_bottom, footnotes.position_y)
-    flow = PageFlow(index, area_top, area_bottom)
+            for note in footnotes.children:
+                note_heights[getattr(note, "element", None)] = note.margin_height()
+    flow = PageFlow(index, area_top, area_bottom, has_notes=bool(note_heights))
 
     def walk(box, top):
         element = getattr(box, "element", None)
@@ -104,11 +118,15 @@ def page_flow(page, index: int, tops: dict) -> PageFlow:
             top = tops[element]
         if isinstance(box, boxes.LineBox):
             if any(_has_text(child) for child in box.children):
-                flow.items.append(Item("line", _block_element(box), top, box.position_y, box.position_y + box.height, box))
+                notes = sum(note_heights.get(call, 0.0) for call in _calls(box))
+                flow.items.append(Item("line", _block_element(box), top, box.position_y, box.position_y + box.height, box, notes))
             return
         tag = getattr(box, "element_tag", "")
         if tag in _FLOATS and isinstance(box, boxes.BlockLevelBox) and top is not None and element is not None:
-            flow.items.append(Item("float", element, top, box.position_y, box.position_y + box.margin_height(), box))
+            # From the top of its margin (the space above is the figure's) to the foot of its border:
+            # the margin below is white a reader sees as part of a hole.
+            bottom = box.border_box_y() + box.border_height()
+            flow.items.append(Item("float", element, top, box.position_y, bottom, box, margin=box.margin_bottom))
             return
         if isinstance(box, boxes.ReplacedBox) and box.is_in_normal_flow():
             flow.items.append(Item("line", element, top, box.position_y, box.position_y + box.margin_height(), box))
@@ -119,6 +137,17 @@ def page_flow(page, index: int, tops: dict) -> PageFlow:
 
     walk(root, None)
     return flow
+
+
+def _calls(line) -> list:
+    """The footnote elements a line calls (their ``::footnote-call`` boxes sit in the line)."""
+    found, stack = [], list(line.children)
+    while stack:
+        box = stack.pop()
+        if (getattr(box, "element_tag", "") or "").endswith("::footnote-call"):
+            found.append(box.element)
+        stack.extend(getattr(box, "children", None) or [])
+    return found
 
 
 def _has_text(box) -> bool:
@@ -259,10 +288,14 @@ class ArticleMakeup:
     body: object  # the article's <div class="body">
     line_height: float
     floated: int = 0
+    filled: int = 0
     tightened: int = 0
     pushed: int = 0
     passes: int = 0
     notes: list[str] = field(default_factory=list)
+    rejected: set = field(default_factory=set)  # steps undone once
+    last: tuple = ()
+    _counts: tuple = (0, 0, 0)
 
     def tops(self) -> dict:
         """Every element of the article → the top-level block it belongs to."""
@@ -280,6 +313,22 @@ class ArticleMakeup:
 
     # -- floats
 
+    def _try(self, key: tuple) -> bool:
+        """Whether a step may be tried (it was not undone before); remembers it as the last one."""
+        if key in self.rejected:
+            return False
+        self.last = key
+        self._counts = (self.floated, self.filled, self.tightened)
+        return True
+
+    def counts(self) -> tuple:
+        return (self.floated, self.filled, self.tightened, self.pushed)
+
+    def undo(self) -> None:
+        """The last step made things worse and was taken back: never try it again."""
+        self.rejected.add(self.last)
+        self.floated, self.filled, self.tightened = self._counts
+
     def float_fix(self, flows: list[PageFlow]) -> bool:
         """Move the first figure that left a hole before it past the text that fills the hole."""
         body_blocks = list(self.body)
@@ -296,12 +345,124 @@ class ArticleMakeup:
                 run.append(item)
             if any(i.top not in body_blocks or i.element is not i.top for i in run):
                 continue
+            moved = {_makeup_move(i.top) for i in run}
             following = flows[n + 2] if n + 2 < len(flows) else None
-            if self._defer(run, page.items[:start], page, before, following):
+            key = (before.index, tuple(i.top.get("data-mk") for i in run))
+            # A figure moves one way only: what was moved on goes no further back, and the other way round.
+            if "advanced" not in moved and self._try(("defer", *key)) and self._defer(run, page.items[:start], page, before, following):
                 return True
-            if n >= 1 and self._advance(run, before, flows[n - 1]):
+            if (
+                "deferred" not in moved and n >= 1 and self._try(("advance", *key))
+                and self._mentioned_by(run, flows, before) and self._advance(run, before, flows[n - 1])
+            ):
+                return True
+            if self._try(("before-text", *key)) and self._before_text(run, before):
+                return True
+            if "tightened" not in moved and self._try(("squeeze", *key)) and self._squeeze(run, before):
                 return True
         return False
+
+    def fill_fix(self, flows: list[PageFlow]) -> bool:
+        """A page that ends in a hole while the next opens with a paragraph WeasyPrint would not break
+        (its footnote did not fit beside it): cut the paragraph so that its first lines fill the hole."""
+        body_blocks = list(self.body)
+        for before, page in zip(flows, flows[1:]):
+            if before.hole < FLOAT_HOLE_LINES * self.line_height or not before.items or not page.items:
+                continue
+            first = page.items[0]
+            element = first.element
+            if (
+                first.kind != "line" or element is not first.top or element.tag not in _SPLITTABLE
+                or element not in body_blocks or _makeup_move(element) == "filled"
+                or any(i.element is element for i in before.items)
+                or not self._try(("fill", before.index, element.get("data-mk")))
+            ):
+                continue
+            lines = [i for i in page.items if i.element is element]
+            room = before.room
+            # Two lines at least go over (a paragraph that would fit whole did not, for its footnote).
+            fit = []
+            notes = 0.0
+            for line in lines[: len(lines) - 2]:
+                if line.notes:
+                    notes += line.notes + (0.0 if before.has_notes or notes else NOTE_SPACE)
+                if line.y1 - first.y0 + notes > room:
+                    break
+                fit.append(line)
+            if len(fit) < 2:
+                continue
+            text = "".join(line_text(i.box) for i in fit)
+            hyphen = text.rstrip().endswith("\u2010") and not _ends_with_hyphen(element, counted(text))
+            try:
+                head, tail = split_block(element, counted(text) - (1 if hyphen else 0), hyphen=hyphen)
+            except ValueError as exc:
+                self.notes.append(f"could not cut a paragraph to fill a page: {exc}")
+                continue
+            position = body_blocks.index(element)
+            self.body.remove(element)
+            self.body.insert(position, tail)
+            self.body.insert(position, head)
+            head.set("data-makeup", "filled")
+            tail.set("data-makeup", "filled")
+            self.filled += 1
+            return True
+        return False
+
+    def _before_text(self, run: list[Item], before: PageFlow) -> bool:
+        """Set the figures just ahead of the paragraph they follow, when that paragraph opens on the page
+        before and still would: figure and text share the page, the figure first (LaTeX's ``[h]``)."""
+        blocks = list(self.body)
+        position = blocks.index(run[0].top)
+        previous = blocks[position - 1] if position else None
+        if previous is None or previous.tag in _FLOATS or _is_heading(previous):
+            return False
+        start = next((i for i in before.items if i.top is previous), None)
+        if start is None:
+            return False
+        if before.items.index(start) == 0:
+            return False  # it opens the page (or goes on from the page before): that is the page's top
+        height = run[-1].y1 + run[-1].margin - run[0].y0
+        if start.y0 + height + 2 * self.line_height > before.area_bottom:
+            return False
+        for item in run:
+            self.body.remove(item.top)
+            self.body.insert(list(self.body).index(previous), item.top)
+            _add_class(item.top, "makeup-floated")
+            item.top.set("data-makeup", "advanced")
+        self.floated += len(run)
+        return True
+
+    def _squeeze(self, run: list[Item], before: PageFlow) -> bool:
+        """The figures can go neither on nor back: make their pictures just short enough (within
+        :data:`MAX_TIGHTEN`) to fit in the hole before them."""
+        pictures = [_image_height(i.box) or 0.0 for i in run]
+        height = run[-1].y1 - run[0].y0
+        need = height - (before.room - self.line_height * 0.25)
+        if need <= 0 or not sum(pictures) or need > MAX_TIGHTEN * sum(pictures):
+            return False
+        fraction = need / sum(pictures)
+        for item in run:
+            _tighten(item, fraction)
+            item.top.set("data-makeup", "tightened")
+        self.tightened += len(run)
+        return True
+
+    def _mentioned_by(self, run: list[Item], flows: list[PageFlow], before: PageFlow) -> bool:
+        """True when the text the figures follow starts on page ``before`` or earlier, and still would with
+        the figures set at that page's top: they may go there without coming ahead of their text's page."""
+        blocks = list(self.body)
+        position = blocks.index(run[0].top)
+        previous = next((b for b in reversed(blocks[:position]) if b.tag not in _FLOATS), None)
+        if previous is None:
+            return False
+        first = next((f for f in flows if any(i.top is previous for i in f.items)), None)
+        if first is None or first.index > before.index:
+            return False
+        if first.index < before.index:
+            return True
+        start = next(i for i in first.items if i.top is previous)
+        height = run[-1].y1 + run[-1].margin - run[0].y0
+        return start.y0 + height + 2 * self.line_height <= before.area_bottom
 
     def _advance(self, run: list[Item], before: PageFlow, earlier: PageFlow) -> bool:
         """No text follows the figures to fill the hole before them: set them at the top of the page
@@ -340,11 +501,12 @@ class ArticleMakeup:
             body.remove(item.top)
             body.insert(list(body).index(anchor), item.top)
             _add_class(item.top, "makeup-floated")
+            item.top.set("data-makeup", "advanced")
         self.floated += len(run)
         return True
 
     def _defer(self, run: list[Item], ahead: list[Item], page: PageFlow, before: PageFlow, following: PageFlow | None) -> bool:
-        room = before.area_bottom - before.bottom - 0.5
+        room = before.room
         body_blocks = list(self.body)
         # What follows the figures, on this page and (when they fill it) the next, with the height
         # each line adds when set after the page's headings: a line's height and the space above it.
@@ -352,6 +514,7 @@ class ArticleMakeup:
         if following is not None and all(i.kind == "float" or _is_heading(i.element) for i in page.items):
             after = after + following.items
         used = (ahead[-1].y1 - ahead[0].y0) if ahead else 0.0
+        notes_added = False
         chosen: list[Item] = []
         previous = run[-1]
         for item in after:
@@ -361,6 +524,9 @@ class ArticleMakeup:
             used += item.y1 - (previous.y1 if same_page and previous is not run[-1] else item.y0)
             if previous is run[-1] and same_page:
                 used += item.y0 - run[-1].y1  # the space between the figure and the text
+            if item.notes:  # its footnotes come along, with the space above them on a page without notes
+                used += item.notes + (0.0 if before.has_notes or notes_added else NOTE_SPACE)
+                notes_added = True
             if used > room:
                 break
             chosen.append(item)
@@ -401,6 +567,7 @@ class ArticleMakeup:
             else:
                 body.insert(list(body).index(anchor), item.top)
             _add_class(item.top, "makeup-floated")
+            item.top.set("data-makeup", "deferred")
         self.floated += len(run)
         return True
 
@@ -464,6 +631,25 @@ class ArticleMakeup:
             _set_style(start, "break-before: page")
         self.pushed += 1
         return "push"
+
+
+class _Snapshot:
+    """An article's blocks and every element's attributes, to undo a make-up step without laying out again."""
+
+    def __init__(self, article, body):
+        self.body = body
+        self.children = list(body)
+        self.attributes = [(element, dict(element.attrib)) for element in article.iter()]
+
+    def restore(self) -> None:
+        self.body[:] = self.children
+        for element, attributes in self.attributes:
+            element.attrib.clear()
+            element.attrib.update(attributes)
+
+
+def _makeup_move(element) -> str:
+    return element.get("data-makeup") or ""
 
 
 def _trim(chosen: list[Item], after: list[Item], least: int) -> list[Item]:
@@ -550,17 +736,22 @@ class Report:
 
     passes: int = 0
     floated: int = 0
+    filled: int = 0
     tightened: int = 0
     pushed: int = 0
     pages: int = 0
     notes: list[str] = field(default_factory=list)
+    #: What the make-up could not mend, for the build's warnings: (article id, folio, what, lines).
+    unresolved: list[tuple[str, int, str, float]] = field(default_factory=list)
+    keep_html: bool = False  # keep the final HTML (for the benchmark's bare layout and the tests)
+    html: str = ""
 
 
 class Composer:
     """Lays out one edition's HTML as front matter + one document per article, with make-up."""
 
     def __init__(self, html: str, stylesheets: list, base_url: str, url_fetcher, font_config, options: dict, line_height: float,
-                 finish=None, article_start: str = "any", cjk: bool = False):
+                 finish=None, article_start: str = "any", cjk: bool = False, report: Report | None = None):
         from weasyprint import HTML
 
         self.base = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher)
@@ -571,7 +762,7 @@ class Composer:
         self.finish = finish  # after-layout step for each final document (Chinese justification)
         self.article_start = article_start
         self.cjk = cjk
-        self.report = Report()
+        self.report = report if report is not None else Report()
         self._any = None  # a laid-out document, to put the pages together with
         root = self.base.etree_element
         self.head = root.find("head")
@@ -624,7 +815,26 @@ class Composer:
         all_pages = (front_doc.pages if front_doc else []) + [p for pages in documents for p in pages]
         first = front_doc or self._any
         self.report.pages = len(all_pages)
+        if self.report.keep_html:
+            self.report.html = "<!DOCTYPE html>\n" + ET.tostring(self.base.etree_element, encoding="unicode", method="html")
         return first.copy(all_pages), self.report
+
+    def _cost(self, doc, makeup: ArticleMakeup) -> float:
+        """How far the article's pages are from what the make-up wants, in line heights: the holes flush
+        bottom cannot close beyond three lines weigh most, then a thin last page, then each page."""
+        line = self.line_height
+        flows = [f for f in makeup.flows(doc) if not getattr(doc.pages[f.index], "_makeup_pad", False)]
+        cost = 0.0
+        for flow in flows[:-1]:
+            page = doc.pages[flow.index]
+            closable = flush_capacity(page, flow, line, self.cjk) if flow.hole <= MAX_FLUSH_LINES * line else 0.0
+            left = max(0.0, flow.hole - closable) / line
+            cost += 10 * max(0.0, left - 2.9) + 0.05 * left
+        if len(flows) > 1:
+            last = flows[-1]
+            lines = last.lines() + sum(int((i.y1 - i.y0) / line) for i in last.items if i.kind == "float")
+            cost += 5 * max(0, MIN_LAST_LINES - lines)
+        return cost + 0.5 * len(flows)
 
     def _push_holds(self, doc, makeup: ArticleMakeup) -> bool:
         flows = [f for f in makeup.flows(doc) if not getattr(doc.pages[f.index], "_makeup_pad", False)]
@@ -632,19 +842,28 @@ class Composer:
             return True
         previous = flows[-2]
         left = previous.hole - flush_capacity(doc.pages[previous.index], previous, self.line_height, self.cjk)
-        return left <= 2.5 * self.line_height and previous.hole <= MAX_FLUSH_LINES * self.line_height
+        return left <= 2.9 * self.line_height and previous.hole <= MAX_FLUSH_LINES * self.line_height
 
-    def _flush(self, doc, makeup: ArticleMakeup) -> None:
-        """Flush bottom on every page of the article but its last (the pages are made anew, for their links)."""
+    def _flush(self, doc, makeup: ArticleMakeup, number: int, article_id: str) -> None:
+        """Flush bottom on every page of the article but its last (the pages are made anew, for their
+        links); what is left unmended goes into the report."""
         from weasyprint.document import Page
 
+        line = self.line_height
         indexes = [i for i, page in enumerate(doc.pages) if not getattr(page, "_makeup_pad", False)]
         flows = {f.index: f for f in makeup.flows(doc)}
-        for i in indexes[:-1]:
-            if flush_bottom(doc.pages[i], flows[i], self.line_height, self.cjk):
-                pad = getattr(doc.pages[i], "_makeup_pad", False)
+        for folio, i in enumerate(indexes[:-1], start=number):
+            added = flush_bottom(doc.pages[i], flows[i], line, self.cjk)
+            if added:
                 doc.pages[i] = Page(doc.pages[i]._page_box)
-                doc.pages[i]._makeup_pad = pad
+            left = flows[i].hole - added
+            if left > 3 * line:
+                self.report.unresolved.append((article_id, folio, "hole", left / line))
+        if len(indexes) > 1:
+            last = flows[indexes[-1]]
+            lines = last.lines() + sum(int((i.y1 - i.y0) / line) for i in last.items if i.kind == "float")
+            if lines < MIN_LAST_LINES:
+                self.report.unresolved.append((article_id, number + len(indexes) - 1, "thin", lines))
 
     def _blank(self, number: int) -> list:
         return self._document([], f"@page :first {{ counter-reset: page {number}; }}").pages[:1]
@@ -662,17 +881,21 @@ class Composer:
                 doc.pages[0]._makeup_pad = True
             return doc
 
-        def restore(saved: list) -> None:
-            article[:] = saved
-            makeup.body = article.find(".//div[@class='body']")
+        for index, block in enumerate(makeup.body):
+            block.set("data-mk", str(index))  # a block's identity across cuts and undos
 
         doc = lay_out()
+        cost = self._cost(doc, makeup)
+        best = (cost, _Snapshot(article, makeup.body), doc, makeup.counts())
         tightened = False
         for _ in range(MAX_PASSES - 1):
             flows = [f for f in makeup.flows(doc) if not getattr(doc.pages[f.index], "_makeup_pad", False)]
-            saved = copy.deepcopy(list(article))
-            if body is not None and makeup.float_fix(flows):
+            saved = _Snapshot(article, makeup.body)
+            if body is not None and (makeup.float_fix(flows) or makeup.fill_fix(flows)):
                 doc = lay_out()
+                cost = self._cost(doc, makeup)
+                if cost < best[0] - 1e-6:
+                    best = (cost, _Snapshot(article, makeup.body), doc, makeup.counts())
                 continue
             action = makeup.last_page_fix(flows, tightened)
             if action is None:
@@ -681,20 +904,28 @@ class Composer:
             candidate = lay_out()
             if action == "tighten" and len(candidate.pages) >= len(doc.pages):
                 # Tightening did not pull the page back: undo it (lines are carried over next).
-                restore(saved)
+                saved.restore()
                 makeup.tightened = 0
-                candidate = lay_out()
-            elif action == "push" and not self._push_holds(candidate, makeup):
+                continue
+            if action == "push" and not self._push_holds(candidate, makeup):
                 # Carrying lines over opened a hole on the page before that flush bottom cannot close: undo.
-                restore(saved)
+                saved.restore()
                 makeup.pushed -= 1
                 makeup.notes.append("a thin last page kept: carrying lines over would leave a hole")
-                candidate = lay_out()
-            doc = candidate
+                break
+            doc, cost = candidate, self._cost(candidate, makeup)
+            if cost < best[0] - 1e-6:
+                best = (cost, _Snapshot(article, makeup.body), doc, makeup.counts())
             if action == "push":
                 break
-        self._flush(doc, makeup)
+        if cost > best[0] + 1e-6:
+            # A later step made the pages worse than an earlier state (steps are greedy): go back to that one.
+            _, snapshot, doc, counts = best
+            snapshot.restore()
+            makeup.floated, makeup.filled, makeup.tightened, makeup.pushed = counts
+        self._flush(doc, makeup, number, article.get("id") or "")
         self.report.floated += makeup.floated
+        self.report.filled += makeup.filled
         self.report.tightened += makeup.tightened
         self.report.pushed += makeup.pushed
         self.report.notes += makeup.notes
@@ -764,8 +995,8 @@ def _spaces(page, flow: PageFlow, cjk: bool) -> tuple[list, list]:
             blocks.append((item.top, box))
     kinds = []
     for (before, _), (after, _) in zip(blocks, blocks[1:]):
-        if _is_heading(after) or after.tag == "aside":
-            kind = "heading"
+        if _is_heading(after) or after.tag == "aside" or before.tag == "header":
+            kind = "heading"  # before a heading or the biographies, after the article's opener
         elif _is_heading(before):
             kind = None  # a heading stays close to its text
         elif after.tag in _FLOATS or before.tag in _FLOATS:

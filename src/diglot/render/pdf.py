@@ -136,6 +136,7 @@ def render_pdf(
     issue: Issue,
     font_config: FontConfiguration | None = None,
     pdf_variant: str | None = None,
+    report: makeup.Report | None = None,
 ) -> bytes:
     """The print edition of ``issue`` in the edition's language, as PDF bytes.
 
@@ -145,7 +146,16 @@ def render_pdf(
     html, css = print_html(periodical, edition, issue)
     cjk = locales.is_cjk(edition.lang)
     line_height = BODY_PT * (1.75 if cjk else 1.6) * 96 / 72  # print.css's body line, in CSS px
-    return _write_pdf(periodical, issue, f"the {edition.tag} print edition", html, css, cjk, font_config, pdf_variant, line_height=line_height)
+    return _write_pdf(
+        periodical, issue, f"the {edition.tag} print edition", html, css, cjk, font_config, pdf_variant, line_height=line_height, report=report
+    )
+
+
+def made_up(periodical: Periodical, edition: Edition, issue: Issue, font_config: FontConfiguration | None = None) -> tuple[str, makeup.Report]:
+    """The print edition's HTML as the page make-up left it (figures moved, paragraphs cut), and what it did."""
+    report = makeup.Report(keep_html=True)
+    render_pdf(periodical, edition, issue, font_config, report=report)
+    return report.html, report
 
 
 def _write_pdf(
@@ -159,6 +169,7 @@ def _write_pdf(
     pdf_variant: str | None,
     after_layout: Callable | None = None,
     line_height: float | None = None,
+    report: makeup.Report | None = None,
 ) -> bytes:
     """Lay out and write one edition, with the publication's fetcher; WeasyPrint errors become located ones."""
     fetcher = SafeFetcher(periodical.root)
@@ -177,7 +188,7 @@ def _write_pdf(
         finish = justify.justify_document if cjk else None
         if line_height is not None:  # page make-up: floats, full pages, no thin last pages
             composer = makeup.Composer(
-                html, stylesheets, base_url, fetcher, font_config, options, line_height, finish, periodical.print.article_start, cjk
+                html, stylesheets, base_url, fetcher, font_config, options, line_height, finish, periodical.print.article_start, cjk, report
             )
             document, _report = composer.compose()
         else:
