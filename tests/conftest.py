@@ -60,3 +60,13 @@ def sample_build(tmp_path_factory) -> Path:
     result = run("--root", str(REPO), "-q", "build", "--out", str(out))
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="session")
+def slow_streets_build(tmp_path_factory) -> Path:
+    """tests/fixtures/slow-streets (Chinese lines full of Latin words and digits) built as print and parallel PDFs."""
+    root = copy_publication(FIXTURES / "slow-streets", tmp_path_factory.mktemp("slow-streets") / "pub")
+    out = root.parent / "out"
+    result = run("--root", str(root), "-q", "build", "--format", "pdf,parallel", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out

@@ -16,12 +16,14 @@ import polib
 import pytest
 from pypdf import PdfReader
 
+from diglot.render import pdf as print_pdf
+from diglot.render import typeset
 from diglot.render.parallel import sides
 from diglot.source import markdown
 from diglot.source.manifest import read_publication
 
 from .conftest import FIXTURES, REPO, copy_publication, pdftotext, run
-from .pdflayout import lines, page_count
+from .pdflayout import continued_rows, lines, page_count, spaced
 
 ISSUE = "2026-10"
 # Blocks whose first line a reader can find on the page (a keyword or a table
@@ -179,6 +181,30 @@ def test_block_pairs_start_level(sample_build):
     misses = [describe(*item) for item in found if not level(item[1], item[2], facing=False)]
     assert len(found) > 90
     assert len(misses) <= 0.05 * len(found), misses
+
+
+@pytest.mark.parametrize("layout", ["columns", "facing"])
+def test_the_chinese_side_is_justified_and_its_spaces_are_not_stretched(slow_streets_build, tmp_path, layout):
+    """Chinese lines full of 2021 年, 15% and Latin names end on their column's edge, spaced out between characters."""
+    chars, side_mm = typeset.measure("A4", print_pdf.BODY_PT, print_pdf.MIN_SIDE_MM)
+    left = side_mm / 25.4 * 72
+    if layout == "columns":
+        pdf, size = slow_streets_build / "pdf/2027-05.parallel.pdf", print_pdf.PARALLEL_PT
+        column = int((chars * print_pdf.BODY_PT - print_pdf.MIN_GUTTER_MM / 25.4 * 72) // (2 * size)) * size
+        x_range = (left, left + column)  # Chinese, the source, on the left
+    else:
+        out = tmp_path / "out"
+        root = FIXTURES / "slow-streets"
+        result = run("--root", str(copy_publication(root, tmp_path / "pub")), "-q", "build", "--format", "parallel",
+                     "--parallel-layout", "facing", "--out", str(out))
+        assert result.exit_code == 0, result.output
+        pdf, size, x_range = out / "pdf/2027-05.parallel.pdf", print_pdf.BODY_PT, (left, left + chars * print_pdf.BODY_PT)
+    justified = continued_rows(pdf, left, size, x_range)
+    with_spaces = [r for r in justified if spaced(r, size)]
+    assert len(justified) >= 20 and len(with_spaces) >= 15
+    assert all(abs(x_range[1] - r.x1) < 0.5 for r in justified), [(r.page, round(x_range[1] - r.x1, 2), r.text) for r in justified]
+    gaps = [b[0] - a[1] for r in with_spaces for a, b in zip(r.words, r.words[1:]) if b[0] - a[1] > 0.22 * size]
+    assert max(gaps) < 0.3 * size, sorted(gaps)[-5:]
 
 
 def drawn(pdf: Path) -> Column:

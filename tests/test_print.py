@@ -13,7 +13,7 @@ from diglot.render import typeset
 from diglot.source.manifest import read_publication
 
 from .conftest import REPO, run
-from .pdflayout import lines, page_texts
+from .pdflayout import continued_rows, lines, page_texts, rows, spaced
 
 CLOSING = "，。、；：？！）」』》〉】”’"
 
@@ -181,26 +181,71 @@ def test_the_measure_is_a_whole_number_of_characters():
     assert typeset.page_size_mm("170mm 240mm") == (170, 240)
 
 
-def test_justified_chinese_lines_reach_the_column_edge(sample_build):
-    """Non-final lines of Chinese body paragraphs end on the right edge of the column."""
-    chars, side_mm = typeset.measure("A4", 10.5, 22.0)
-    left = side_mm / 25.4 * 72
-    right = 595.276 - left
-    visual: dict[tuple[int, int], list] = {}
-    for line in lines(pdf(sample_build, "zh-hans")):
-        v = visual.setdefault((line.page, round(line.y1)), [line.page, line.x0, line.y0, line.x1, line.y1, ""])
-        v[1], v[3], v[5] = min(v[1], line.x0), max(v[3], line.x1), v[5] + line.text
-    ordered = sorted(visual.values(), key=lambda v: (v[0], v[2]))
-    justified = []
-    for this, following in zip(ordered, ordered[1:]):
-        body_size = 9 < this[4] - this[2] < 16
-        starts_paragraph_or_continues = abs(this[1] - left) < 1 or abs(this[1] - (left + 21)) < 1
-        continued = this[0] == following[0] and abs(following[1] - left) < 1 and 15 < following[2] - this[2] < 22
-        if this[0] > 3 and body_size and starts_paragraph_or_continues and continued and len(re.findall(r"[\u4e00-\u9fff]", this[5])) >= 10:
-            justified.append(this)
-    short = [v for v in justified if right - v[3] > 1.5]
-    assert len(justified) >= 40
-    assert len(short) <= 0.02 * len(justified), [(v[0], round(right - v[3], 1), v[5][-20:]) for v in short]
+BODY_PT = 10.5
+LEFT = typeset.measure("A4", BODY_PT, 22.0)[1] / 25.4 * 72  # the text column of an A4 page
+RIGHT = 595.276 - LEFT
+ZH_PDF = {"sample_build": "pdf/2026-10.zh-hans.pdf", "slow_streets_build": "pdf/2027-05.zh-hans.pdf"}
+
+
+@pytest.mark.parametrize(("build", "least", "least_spaced"), [("sample_build", 40, 2), ("slow_streets_build", 20, 15)])
+def test_justified_chinese_lines_reach_the_column_edge(request, build, least, least_spaced):
+    """Non-final lines of Chinese body paragraphs end on the right edge of the column, those holding spaces too."""
+    justified = continued_rows(request.getfixturevalue(build) / ZH_PDF[build], LEFT, BODY_PT)
+    short = [r for r in justified if RIGHT - r.x1 > 1.5]
+    assert len(justified) >= least
+    assert len(short) <= 0.02 * len(justified), [(r.page, round(RIGHT - r.x1, 1), r.text[-20:]) for r in short]
+    # 约 15%, 2021 年, a Latin name: spaced out like the others, to the edge within WeasyPrint's rounding
+    with_spaces = [r for r in justified if spaced(r, BODY_PT)]
+    assert len(with_spaces) >= least_spaced
+    assert all(abs(RIGHT - r.x1) < 0.5 for r in with_spaces), [(r.page, round(RIGHT - r.x1, 2), r.text) for r in with_spaces]
+
+
+def han_latin_gaps(pdf: Path, size: float, x_range: tuple[float, float] | None = None) -> dict[str, list[float]]:
+    """The gaps between a number and the 年 after it in body rows, on rows spaced out to the edge and on short ones."""
+    right = x_range[1] if x_range else RIGHT
+    gaps: dict[str, list[float]] = {"justified": [], "short": []}
+    for row in rows(pdf, x_range):
+        if row.page < 4 or not 1.35 * size < row.y1 - row.y0 < 1.5 * size:  # body text only
+            continue
+        kind = "justified" if abs(right - row.x1) < 0.5 else "short"
+        for (_, a1, a), (b0, _, b) in zip(row.words, row.words[1:]):
+            if re.search(r"\d$", a) and b.startswith("年"):
+                gaps[kind].append(b0 - a1)
+    return gaps
+
+
+def test_the_han_latin_gap_is_a_fixed_quarter_em(slow_streets_build):
+    """The gap between 2021 and 年 is the font's quarter-em space on every line: justification never stretches it."""
+    gaps = han_latin_gaps(slow_streets_build / ZH_PDF["slow_streets_build"], BODY_PT)
+    assert len(gaps["justified"]) >= 8 and len(gaps["short"]) >= 2, gaps
+    every = gaps["justified"] + gaps["short"]
+    assert all(0.24 * BODY_PT < g < 0.27 * BODY_PT for g in every), every
+    assert max(every) - min(every) < 0.01 * BODY_PT, gaps  # as wide on a full line as on a short one
+
+
+def test_no_space_of_a_justified_chinese_line_is_stretched(slow_streets_build):
+    """Every space of a spaced-out Chinese line (Han–Latin gaps, between Latin words) keeps about its quarter em."""
+    rows_ = [r for r in continued_rows(slow_streets_build / ZH_PDF["slow_streets_build"], LEFT, BODY_PT) if spaced(r, BODY_PT)]
+    gaps = [b[0] - a[1] for r in rows_ for a, b in zip(r.words, r.words[1:]) if b[0] - a[1] > 0.22 * BODY_PT]
+    assert len(gaps) >= 40
+    assert max(gaps) < 0.3 * BODY_PT, sorted(gaps)[-5:]
+
+
+def test_no_autospace_names_are_printed_without_the_gap(sample_build, slow_streets_build):
+    """print.no_autospace: the sample's 创意2030 and the fixture's 慢行2035 (written 慢行 2035 once) print as one word."""
+    for pdf, name, least in (
+        (sample_build / "pdf/2026-10.zh-hans.pdf", "创意2030", 4),
+        (sample_build / "pdf/2026-10.parallel.pdf", "创意2030", 4),
+        (slow_streets_build / "pdf/2027-05.zh-hans.pdf", "慢行2035", 2),
+        (slow_streets_build / "pdf/2027-05.parallel.pdf", "慢行2035", 2),
+    ):
+        words = [w[2] for line in lines(pdf) for w in line.words]
+        assert sum(name in w for w in words) >= least, pdf.name
+        han, digits = name[:2], name[2:]
+        assert not [(a, b) for a, b in zip(words, words[1:]) if a.endswith(han) and b.startswith(digits)], pdf.name
+    # the other years keep their gap: 联合国 2030 年
+    words = [w[2] for line in lines(sample_build / "pdf/2026-10.zh-hans.pdf") for w in line.words]
+    assert any(a.endswith("联合国") and b == "2030" for a, b in zip(words, words[1:]))
 
 
 def test_a_long_table_breaks_across_pages_and_repeats_its_header(tmp_path):

@@ -27,3 +27,12 @@ def test_adjacent_punctuation_is_compressed_and_dash_runs_kept_together():
 
 def test_paragraph_ends_are_marked():
     assert justify.mark_paragraph_ends("<p>一</p><p>二</p>").count(justify.END_CLASS) == 2
+
+
+def test_no_autospace_names_keep_no_han_latin_gap():
+    names = ["创意2030", "B站"]
+    out = typeset.chinese("<p>《创意2030》与创意 2030 的读者，创意2030年；AB站和B站</p>", names)
+    assert "《创意2030》与创意2030 的读者" in out  # as written, or with the source's space taken out
+    assert "创意2030 年" in out  # the gap after the name stays
+    assert "AB 站和 B站" in out  # a name is never the end of a longer Latin word
+    assert typeset.chinese("<p><code>创意 2030</code></p>", names) == "<p><code>创意 2030</code></p>"

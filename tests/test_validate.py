@@ -204,6 +204,37 @@ def test_two_faults_in_different_files_are_both_listed(tmp_path):
     assert lines[-1] == "1 issue(s), 2 article(s), 1 catalog(s): 2 error(s), 0 warning(s)"
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("创意2030", "periodical.yaml:6:17: error: print.no_autospace must be a list of names, e.g. [创意2030], not '创意2030'"),
+        ("[创意2030, '']", "periodical.yaml:6:26: error: each entry of print.no_autospace must not be empty"),
+        (
+            "[Creative 2030]",
+            "periodical.yaml:6:18: error: print.no_autospace entry 'Creative 2030' has no Chinese character next to"
+            " a Latin letter or digit, so there is no gap to leave out; list names as Chinese text writes them, e.g. 创意2030",
+        ),
+    ],
+)
+def test_a_bad_no_autospace_is_located(tmp_path, value, expected):
+    root = make_publication(tmp_path)
+    config = root / "periodical.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"print:\n  no_autospace: {value}\n", encoding="utf-8")
+    result = validate(root)
+    assert_clean_exit(result)
+    assert result.exit_code == 1, result.output
+    assert expected in result.stderr.splitlines(), result.stderr
+
+
+def test_no_autospace_names_are_valid(tmp_path):
+    root = make_publication(tmp_path)
+    config = root / "periodical.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "print:\n  no_autospace: [创意2030, B站]\n", encoding="utf-8")
+    result = validate(root)
+    assert_clean_exit(result)
+    assert result.exit_code == 0, result.output
+
+
 def test_validate_one_issue_reports_its_fault(tmp_path):
     root = make_publication(tmp_path, "unknown-section")
     result = validate(root, "2026-01")

@@ -102,7 +102,8 @@ def article_pairs(
     first called, Chinese typesetting applied) or ``web`` (footnotes as
     pairs at the end; element ids prefixed by the language tag).
     """
-    left_lang, right_lang = sides(next(iter(editions.values())).periodical, article)
+    periodical = next(iter(editions.values())).periodical
+    left_lang, right_lang = sides(periodical, article)
     rendered = {}
     for lang in (left_lang, right_lang):
         edition = editions[lang]
@@ -113,8 +114,8 @@ def article_pairs(
     left, right = rendered[left_lang], rendered[right_lang]
     pairs = _pair_blocks(article, left_lang, right_lang, left.blocks, right.blocks)
     if mode == "print":
-        _typeset(pairs)
-        _pair_notes(article, pairs, left, right, left_lang, right_lang)
+        _typeset(pairs, periodical.print.no_autospace)
+        _pair_notes(article, pairs, left, right, left_lang, right_lang, periodical.print.no_autospace)
     views = [
         editions[lang].article_view(issue, article, mode=mode, image_url=image_url, body=False) for lang in (left_lang, right_lang)
     ]
@@ -149,17 +150,23 @@ def _pair_blocks(
     return pairs
 
 
-def _typeset(pairs: list[Pair]) -> None:
+def _typeset(pairs: list[Pair], no_autospace: tuple[str, ...]) -> None:
     from . import justify
 
     for pair in pairs:
         for side in pair.sides:
             if side.cjk:
-                side.html = Markup(justify.mark_paragraph_ends(typeset.chinese(str(side.html))))
+                side.html = Markup(justify.mark_paragraph_ends(typeset.chinese(str(side.html), no_autospace)))
 
 
 def _pair_notes(
-    article: Article, pairs: list[Pair], left: markdown.Rendered, right: markdown.Rendered, left_lang: str, right_lang: str
+    article: Article,
+    pairs: list[Pair],
+    left: markdown.Rendered,
+    right: markdown.Rendered,
+    left_lang: str,
+    right_lang: str,
+    no_autospace: tuple[str, ...],
 ) -> None:
     """Print mode: put each footnote, in both languages side by side, where the left column first calls it.
 
@@ -174,7 +181,7 @@ def _pair_notes(
     def note(lang: str, notes: dict[str, str], label: str) -> str:
         text = notes.get(label, "")
         if text and locales.is_cjk(lang):
-            text = typeset.chinese(text)
+            text = typeset.chinese(text, no_autospace)
         cls = "fn-side cjk" if locales.is_cjk(lang) else "fn-side"
         return f'<span class="{cls}" lang="{locales.bcp47(lang)}"><span class="fn-n">{numbers[label]}</span> {text}</span>'
 

@@ -125,7 +125,7 @@ def print_html(periodical: Periodical, edition: Edition, issue: Issue) -> tuple[
     )
     if locales.is_cjk(edition.lang):
         start = html.find("<body")
-        html = html[:start] + justify.mark_paragraph_ends(typeset.chinese(html[start:]))
+        html = html[:start] + justify.mark_paragraph_ends(typeset.chinese(html[start:], periodical.print.no_autospace))
     css = env.loader.get_source(env, "print.css")[0]
     return html, css + "\n" + page_css(periodical)
 
@@ -309,7 +309,7 @@ def parallel_html(periodical: Periodical, editions: dict[str, Edition], issue: I
         cover_url=image_url(views[first.lang].cover_rel, "") if views[first.lang].cover_rel else None,
         generator=f"diglot {__version__}",
     )
-    html = _typeset_front(html, langs)
+    html = _typeset_front(html, langs, periodical.print.no_autospace)
     css = env.loader.get_source(env, "print.css")[0] + "\n" + env.loader.get_source(env, "print-parallel.css")[0]
     return html, css + "\n" + parallel_css(periodical, layout) + _list_starts(html)
 
@@ -340,12 +340,12 @@ def _list_starts(html: str) -> str:
     return "".join(f'ol[start="{n}"] {{ counter-reset: list-item {n}; counter-increment: list-item -1; }}\n' for n in starts)
 
 
-def _typeset_front(html: str, langs: dict[str, _Lang]) -> str:
+def _typeset_front(html: str, langs: dict[str, _Lang], no_autospace: tuple[str, ...]) -> str:
     """Chinese typesetting for the cover, colophon, contents and openers (the body pairs have theirs)."""
     if not any(x.cjk for x in langs.values()):
         return html
     start = html.find("<body")
-    return html[:start] + typeset.chinese(html[start:])
+    return html[:start] + typeset.chinese(html[start:], no_autospace)
 
 
 def render_parallel(

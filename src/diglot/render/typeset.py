@@ -5,8 +5,12 @@ WeasyPrint 70 rejects ``text-autospace``, ``text-spacing-trim`` and
 HTML of a Chinese edition, never on sources or catalogs:
 
 - a space goes between Han characters and Latin letters or digits (about a
-  quarter em in Noto CJK): the Han–Latin gap of clreq, and also the only
-  places where a justified Chinese line may stretch;
+  quarter em in Noto CJK): the Han–Latin gap of clreq. It stays that wide on
+  a justified line: :mod:`diglot.render.justify` spreads a line's shortfall
+  over the gaps between its characters, never into its spaces;
+- names listed in ``print.no_autospace`` (brand and product names such as
+  创意2030) are printed as written, without that gap, even where the text
+  has a space there;
 - the column is a whole number of ems (see :func:`measure`), so a line of
   ideographs and full-width punctuation fills it exactly;
 - of two adjacent full-width punctuation marks, the first is set half-width
@@ -18,6 +22,7 @@ HTML of a Chinese edition, never on sources or catalogs:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 LATIN = "A-Za-z0-9\u00c0-\u024f"
@@ -40,8 +45,36 @@ def _space(match: re.Match) -> str:
     return f"{match[3]} {match[4]}"
 
 
-def chinese(html: str) -> str:
-    """The HTML with Han–Latin spaces, punctuation compression and unbreakable dash runs."""
+def _boundary(a: str, b: str) -> bool:
+    return bool(_HAN_LATIN.fullmatch(a + b))
+
+
+def _unspaced(name: str) -> str:
+    """``name`` without spaces where Han meets Latin: ``创意 2030`` → ``创意2030``."""
+    return re.sub(rf"(?<=[{HAN}])\s+(?=[{LATIN}])|(?<=[{LATIN}%])\s+(?=[{HAN}])", "", name.strip())
+
+
+def keep_pattern(names: Iterable[str]) -> re.Pattern | None:
+    """A pattern matching each name written with or without spaces where Han meets Latin."""
+    alternatives = []
+    for name in sorted({_unspaced(n) for n in names if n.strip()}, key=len, reverse=True):
+        # A name that starts or ends with a Latin letter or digit is not part of a longer word.
+        pattern = rf"(?<![{LATIN}])" if re.match(rf"[{LATIN}]", name) else ""
+        for index, char in enumerate(name):
+            if index and _boundary(name[index - 1], char):
+                pattern += "[ \u00a0]?"
+            pattern += re.escape(char)
+        pattern += rf"(?![{LATIN}])" if re.match(rf"[{LATIN}]", name[-1]) else ""
+        alternatives.append(pattern)
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
+def chinese(html: str, no_autospace: Iterable[str] = ()) -> str:
+    """The HTML with Han–Latin spaces, punctuation compression and unbreakable dash runs.
+
+    ``no_autospace`` names (``print.no_autospace``) keep no Han–Latin gap.
+    """
+    keep = keep_pattern(no_autospace)
     parts = _TAG.split(html)
     skip = 0
     for index, part in enumerate(parts):
@@ -55,6 +88,8 @@ def chinese(html: str) -> str:
             continue
         text = _HAN_LATIN.sub(_space, part)
         text = _HAN_LATIN.sub(_space, text)  # overlapping pairs (一a一)
+        if keep is not None:
+            text = keep.sub(lambda match: _unspaced(match[0]), text)
         text = _PAIR.sub(r'<span class="halt">\1</span>', text)
         text = _RUNS.sub(r'<span class="nobr">\1</span>', text)
         text = _FULL.sub(r'<span class="fwid">\1</span>', text)

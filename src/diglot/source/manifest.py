@@ -19,13 +19,15 @@ from .. import locales
 from ..errors import Location, Problems
 from . import markdown
 from .model import Article, Contributor, Issue, Periodical, Picture, PrintSettings, Section, Text
-from .yamlnodes import Doc, unknown_message
+from .yamlnodes import Doc, kind, unknown_message
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 ISSN_RE = re.compile(r"^(\d{4})-(\d{3})([\dX])$")
 URL_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 MARKS = {"crop", "cross", "crop cross", "cross crop"}
+# Where Chinese text meets Latin letters or digits: the gap render/typeset.py adds.
+_HAN_LATIN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]\s*[A-Za-z0-9\u00c0-\u024f]|[A-Za-z0-9\u00c0-\u024f%]\s*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def issue_ids_on_disk(root: Path) -> list[str]:
@@ -198,7 +200,7 @@ def _read_issn(doc: Doc, node: yaml.Node) -> str | None:
     return value.upper()
 
 
-PRINT_KEYS = ["page_size", "bleed", "marks", "article_start", "parallel_left", "parallel_layout"]
+PRINT_KEYS = ["page_size", "bleed", "marks", "article_start", "parallel_left", "parallel_layout", "no_autospace"]
 PARALLEL_LAYOUTS = ("columns", "facing")
 
 
@@ -206,9 +208,11 @@ def _read_print(doc: Doc, node: yaml.Node, languages: list[str]) -> PrintSetting
     entries = doc.mapping(node, "print", optional=PRINT_KEYS)
     if entries is None:
         return PrintSettings()
-    values: dict[str, str] = {}
+    values: dict = {}
+    if "no_autospace" in entries:
+        values["no_autospace"] = _read_no_autospace(doc, entries["no_autospace"][1])
     for key in PRINT_KEYS:
-        if key in entries:
+        if key in entries and key != "no_autospace":
             value = doc.string(entries[key][1], f"print.{key}")
             if value is None:
                 continue
@@ -230,6 +234,24 @@ def _read_print(doc: Doc, node: yaml.Node, languages: list[str]) -> PrintSetting
                 continue
             values[key] = value
     return PrintSettings(**values)
+
+
+def _read_no_autospace(doc: Doc, node: yaml.Node) -> tuple[str, ...]:
+    """``print.no_autospace``: names as Chinese text writes them, each with a Han–Latin boundary."""
+    if not isinstance(node, yaml.SequenceNode):
+        doc.error(node, f"print.no_autospace must be a list of names, e.g. [创意2030], not {kind(node)}")
+        return ()
+    names = []
+    for name, item in doc.string_list(node, "print.no_autospace"):
+        if not _HAN_LATIN.search(name):
+            doc.error(
+                item,
+                f"print.no_autospace entry '{name}' has no Chinese character next to a Latin letter or digit,"
+                " so there is no gap to leave out; list names as Chinese text writes them, e.g. 创意2030",
+            )
+            continue
+        names.append(name)
+    return tuple(names)
 
 
 # --- issue.yaml ----------------------------------------------------------------------

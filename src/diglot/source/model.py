@@ -137,6 +137,8 @@ class PrintSettings:
     article_start: str = "any"  # or "right": every article opens on a right-hand page
     parallel_left: str = "source"  # the parallel edition's left column: "source" or a language
     parallel_layout: str = "columns"  # or "facing": source on the left-hand page, translation on the right
+    # Brand and product names printed without the Han–Latin gap (创意2030, not 创意 2030).
+    no_autospace: tuple[str, ...] = ()
 
 
 @dataclass
