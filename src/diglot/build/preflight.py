@@ -16,7 +16,7 @@ from ..render.edition import Edition
 from ..render.preflight import Finding, Inspector, merge
 from ..render.web import parallel_pdf_path, pdf_path
 from ..source.manifest import read_publication
-from .builder import Progress, _no_progress
+from .builder import Progress
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Report:
                 {
                     "path": f.location.path,
                     "line": f.location.line,
-                    "col": f.location.col if f.location.line else 0,
+                    "col": (f.location.col or 1) if f.location.line else 0,  # as the text output prints it
                     "severity": f.severity,
                     "code": f.code,
                     "message": f.message,
@@ -58,12 +58,13 @@ class Report:
         }
 
 
-def run(root: Path, issues: list[str] | None = None, progress: Progress = _no_progress) -> Report:
+def run(root: Path, issues: list[str] | None = None, progress: Progress | None = None) -> Report:
     """Lay out the print editions (every language, then the parallel edition) of ``issues`` (default: all)."""
     from weasyprint.text.fonts import FontConfiguration
 
     from ..render.pdf import render_parallel, render_pdf
 
+    progress = progress or (lambda description, total: (lambda: None))
     periodical, problems = read_publication(root, issues or None)
     problems.raise_if_errors()
     catalog_problems = Problems()  # a catalog that does not parse fails the run, as in a build
