@@ -350,7 +350,9 @@ def build(
     A release build (the default) refuses an edition with untranslated or
     fuzzy messages and lists them; --draft falls back to the source text.
     Every build ends with the parity report: blocks that have no counterpart
-    in the other language of the parallel edition.
+    in the other language of the parallel edition. The PDFs it makes are
+    preflighted as they are laid out (see 'diglot preflight'): a release
+    build fails on a preflight error, a draft build prints it and goes on.
 
     \b
     Example:
@@ -387,6 +389,10 @@ def build(
     with progress_cm:
         result = run_build(root, options, progress)
     echo_problems(result.problems)
+    echo_problems(result.preflight)
+    if result.preflight.errors:
+        count = len(result.preflight.errors)
+        click.echo(f"preflight: {count} error(s) in the print editions; a release build fails on them", err=True)
     if not ctx.quiet:
         click.echo(result.parity.summary())
         for rel in result.written:
@@ -410,6 +416,44 @@ def _progress(ctx: Context):
         return lambda: bars.advance(task)
 
     return bars, add
+
+
+@main.command()
+@click.argument("issues", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see README).")
+@click.pass_obj
+@handle_errors
+def preflight(ctx: Context, issues: tuple[str, ...], as_json: bool) -> None:
+    """Lay out every print edition and report what a printer would reject.
+
+    Each language's print edition and the parallel edition of each issue are
+    laid out as 'diglot build' lays them out (nothing is written) and
+    checked; each finding is located where the fix goes. Exits 1 on errors.
+
+    \b
+    Errors:   a picture below 150 ppi at its printed size, a character no
+              font can draw, text or a table wider than its column, a font
+              not embedded in the PDF.
+    Warnings: a picture below 300 ppi.
+
+    \b
+    Example:
+      diglot preflight
+      diglot preflight 2026-10 --json > preflight.json
+    """
+    from .build.preflight import run as run_preflight
+
+    progress_cm, progress = _progress(ctx)
+    with progress_cm:
+        report = run_preflight(ctx.root, list(issues) or None, progress)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for finding, _ in report.findings:
+            click.echo(str(finding))
+        click.echo(report.summary(), err=bool(report.errors))
+    if report.errors:
+        sys.exit(1)
 
 
 @main.command()

@@ -19,6 +19,7 @@ from ..fsutil import atomic_write
 from ..render.edition import Edition
 from ..render.parallel import Parity
 from ..render.parallel import report as parity_report
+from ..render.preflight import Finding, Inspector, merge
 from ..render.web import SiteRenderer, parallel_pdf_path, pdf_path
 from ..source.manifest import read_publication
 from ..source.model import Periodical
@@ -43,6 +44,9 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
     parity: Parity = field(default_factory=Parity)
+    #: A draft build's preflight findings, errors included: printed, never failing it
+    #: (a release build puts them among its problems, where an error fails it).
+    preflight: Problems = field(default_factory=Problems)
 
 
 #: progress(description, total) → a callable advancing that task by one step.
@@ -88,22 +92,28 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
         # from walking everything read so far each time it runs.
         gc.collect()
         gc.freeze()
+        found: list[tuple[str, Finding]] = []  # preflight of each PDF, checked on the layout that is written
         for edition in editions if "pdf" in options.formats else []:
             step = progress(f"PDF {edition.tag}", len(issue_ids))
             for issue_id in issue_ids:
+                issue, rel = periodical.issue(issue_id), pdf_path(issue_id, edition.tag)
+                inspector = Inspector(periodical, issue, f"the {edition.tag} print edition")
                 report = Report()
-                pdfs[pdf_path(issue_id, edition.tag)] = render_pdf(
-                    periodical, edition, periodical.issue(issue_id), font_config, options.pdf_variant, report=report
-                )
-                _makeup_warnings(periodical.issue(issue_id), edition.tag, report, problems)
+                pdfs[rel] = render_pdf(periodical, edition, issue, font_config, options.pdf_variant, inspect=inspector, report=report)
+                found += _inspected(inspector, rel, pdfs[rel])
+                _makeup_warnings(issue, edition.tag, report, problems)
                 step()
         if "parallel" in options.formats:
             step = progress("PDF parallel", len(issue_ids))
             for issue_id in issue_ids:
-                pdfs[parallel_pdf_path(issue_id)] = render_parallel(
-                    periodical, by_lang, periodical.issue(issue_id), font_config, options.pdf_variant, options.parallel_layout
+                issue, rel = periodical.issue(issue_id), parallel_pdf_path(issue_id)
+                inspector = Inspector(periodical, issue, "the parallel edition")
+                pdfs[rel] = render_parallel(
+                    periodical, by_lang, issue, font_config, options.pdf_variant, options.parallel_layout, inspect=inspector
                 )
+                found += _inspected(inspector, rel, pdfs[rel])
                 step()
+        result.preflight = _preflight(found, options.draft, problems)
 
     pages: dict[str, str] = {}
     if "html" in options.formats:
@@ -156,6 +166,23 @@ def _parity(periodical: Periodical, issue_ids: list[str], by_lang: dict[str, Edi
         if not reported:
             problems.warning(mismatch.location, mismatch.message)
     return report
+
+
+def _inspected(inspector: Inspector, rel: str, pdf: bytes) -> list[tuple[str, Finding]]:
+    inspector.check_pdf(pdf)
+    return [(rel, finding) for finding in inspector.findings]
+
+
+def _preflight(found: list[tuple[str, Finding]], draft: bool, problems: Problems) -> Problems:
+    """The print editions' preflight findings: a release build's problems (an error fails it);
+    a draft build's are returned to be printed, errors too, without failing it."""
+    findings = Problems()
+    for finding, _ in merge(found):
+        (findings.error if finding.severity == "error" else findings.warning)(finding.location, finding.message)
+    if draft:
+        return findings
+    problems.extend(findings)
+    return Problems()
 
 
 def _check_complete(editions: list[Edition], draft: bool, problems: Problems) -> None:

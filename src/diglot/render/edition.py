@@ -258,6 +258,7 @@ class Edition:
             typographer=True,
             blocks=blocks,
             footnote=footnote,
+            source_rel=article.rel,
         )
 
 

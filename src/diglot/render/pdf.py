@@ -29,6 +29,9 @@ from . import justify, makeup, parallel, spreads, typeset
 from .edition import Edition
 from .templating import environment
 
+#: Called with the laid-out WeasyPrint ``Document`` just before it is written.
+Inspect = Callable[[object], None]
+
 
 class SafeFetcher(URLFetcher):
     """A WeasyPrint URL fetcher confined to the publication root."""
@@ -137,17 +140,20 @@ def render_pdf(
     font_config: FontConfiguration | None = None,
     pdf_variant: str | None = None,
     report: makeup.Report | None = None,
+    inspect: Inspect | None = None,
 ) -> bytes:
     """The print edition of ``issue`` in the edition's language, as PDF bytes.
 
     ``pdf_variant`` is ``pdf/a-3b`` (archives) or ``pdf/ua-1`` (tagged, for
     accessibility); the default is a plain PDF, the fastest to make.
+    ``inspect`` is called with the laid-out document before it is written
+    (preflight, :class:`diglot.render.preflight.Inspector`).
     """
     html, css = print_html(periodical, edition, issue)
     cjk = locales.is_cjk(edition.lang)
     line_height = BODY_PT * (1.75 if cjk else 1.6) * 96 / 72  # print.css's body line, in CSS px
     return _write_pdf(
-        periodical, issue, f"the {edition.tag} print edition", html, css, cjk, font_config, pdf_variant, line_height=line_height, report=report
+        periodical, issue, f"the {edition.tag} print edition", html, css, cjk, font_config, pdf_variant, line_height=line_height, report=report, inspect=inspect
     )
 
 
@@ -170,6 +176,7 @@ def _write_pdf(
     after_layout: Callable | None = None,
     line_height: float | None = None,
     report: makeup.Report | None = None,
+    inspect: Inspect | None = None,
 ) -> bytes:
     """Lay out and write one edition, with the publication's fetcher; WeasyPrint errors become located ones."""
     fetcher = SafeFetcher(periodical.root)
@@ -197,6 +204,8 @@ def _write_pdf(
             )
             if finish:
                 finish(document)
+        if inspect is not None:  # the laid-out pages (before facing spreads are cut: that only moves boxes)
+            inspect(document)
         if after_layout is not None:
             document = after_layout(document)
         pdf = document.write_pdf(uncompressed_pdf=False, **options)
@@ -355,13 +364,14 @@ def render_parallel(
     font_config: FontConfiguration | None = None,
     pdf_variant: str | None = None,
     layout: str | None = None,
+    inspect: Inspect | None = None,
 ) -> bytes:
-    """The parallel edition of ``issue`` as PDF bytes; ``layout`` is ``columns`` or ``facing``."""
+    """The parallel edition of ``issue`` as PDF bytes; ``layout`` is ``columns`` or ``facing``; ``inspect`` as in :func:`render_pdf`."""
     layout = layout or periodical.print.parallel_layout
     html, css = parallel_html(periodical, editions, issue, layout)
     after = spreads.cut_spreads if layout == "facing" else None
     cjk = any(locales.is_cjk(lang) for lang in periodical.parallel_languages)
-    return _write_pdf(periodical, issue, f"the parallel edition ({layout})", html, css, cjk, font_config, pdf_variant, after)
+    return _write_pdf(periodical, issue, f"the parallel edition ({layout})", html, css, cjk, font_config, pdf_variant, after, inspect)
 
 
 class _Collector(logging.Handler):

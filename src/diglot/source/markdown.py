@@ -364,6 +364,7 @@ def render(
     typographer: bool = False,
     blocks: bool = False,
     footnote: FootnoteRef | None = None,
+    source_rel: str | None = None,
 ) -> Rendered:
     """Render an article body to HTML, each block replaced by its translation.
 
@@ -371,7 +372,9 @@ def render(
     (each note's text at its reference, for WeasyPrint footnotes, made by
     ``footnote`` when given). With ``blocks``, the result lists each block
     rendered on its own (lists and quotes split into their items) instead of
-    the whole HTML.
+    the whole HTML. In print mode, ``source_rel`` (the article file) marks
+    each block with ``data-source="<source_rel>:<line>"``, so that what
+    preflight finds in the laid-out pages is located in the source.
     """
     job = _Job(translate=translate, source_lang_tag=source_lang_tag, line_offset=line_offset)
     env: dict = {"diglot": job, "resolve_image": resolve_image, "footnote": footnote}
@@ -379,6 +382,8 @@ def render(
         env["docId"] = id_prefix
     md = _typographer if typographer else _md
     tokens = md.parse(body, env)
+    if mode == "print" and source_rel:
+        _mark_sources(tokens, source_rel, line_offset)
     notes: dict[str, str] = {}
     rules = md.renderer.rules
     saved = rules.get("footnote_ref")
@@ -418,6 +423,17 @@ _KINDS = {
     "code_block": "code",
     "hr": "rule",
 }
+
+
+#: Blocks marked with their source line in print mode: the ones that hold text or a picture
+#: (not the lists and quotes around them, whose ``<ol start>`` the parallel edition reads).
+_SOURCE_MARKED = {"paragraph_open", "figure_open", "heading_open", "table_open", "list_item_open", "fence", "code_block"}
+
+
+def _mark_sources(tokens: list[Token], rel: str, line_offset: int) -> None:
+    for token in tokens:
+        if token.type in _SOURCE_MARKED and token.map and not token.hidden:
+            token.attrSet("data-source", f"{rel}:{line_offset + token.map[0] + 1}")
 
 
 def _close_index(tokens: list[Token], start: int) -> int:
