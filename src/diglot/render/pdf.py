@@ -371,7 +371,7 @@ def render_parallel(
     html, css = parallel_html(periodical, editions, issue, layout)
     after = spreads.cut_spreads if layout == "facing" else None
     cjk = any(locales.is_cjk(lang) for lang in periodical.parallel_languages)
-    return _write_pdf(periodical, issue, f"the parallel edition ({layout})", html, css, cjk, font_config, pdf_variant, after, inspect)
+    return _write_pdf(periodical, issue, f"the parallel edition ({layout})", html, css, cjk, font_config, pdf_variant, after, inspect=inspect)
 
 
 class _Collector(logging.Handler):
