@@ -137,6 +137,9 @@ class PrintSettings:
     article_start: str = "any"  # or "right": every article opens on a right-hand page
     parallel_left: str = "source"  # the parallel edition's left column: "source" or a language
     parallel_layout: str = "columns"  # or "facing": source on the left-hand page, translation on the right
+    output_intent: str | None = None  # the printer's CMYK ICC profile, relative to the root (press files)
+    output_intent_location: Location | None = None  # where print.output_intent is written
+    location: Location = Location("periodical.yaml", 1, 1)  # the print mapping, else the file's top: where a print key goes
 
 
 @dataclass
