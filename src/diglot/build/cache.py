@@ -17,7 +17,7 @@ from .. import __version__
 CACHE = "build/.cache/build.json"
 FORMATS = ("html", "pdf", "parallel")
 DEFAULT_FORMATS = ",".join(FORMATS)
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1", "pdf/x-4", "pdf/x-1a")
 PARALLEL_LAYOUTS = ("columns", "facing")
 
 

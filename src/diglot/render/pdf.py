@@ -25,7 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 from .. import __version__, locales
 from ..errors import DiglotError, Location
 from ..source.model import Issue, Periodical
-from . import justify, parallel, spreads, typeset
+from . import justify, parallel, press, spreads, typeset
 from .edition import Edition
 from .templating import environment
 
@@ -33,10 +33,11 @@ from .templating import environment
 class SafeFetcher(URLFetcher):
     """A WeasyPrint URL fetcher confined to the publication root."""
 
-    def __init__(self, root: Path, **kwargs):
+    def __init__(self, root: Path, pictures: Callable[[bytes], bytes | None] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.root = os.path.realpath(root)
         self.refused: list[str] = []
+        self.pictures = pictures  # press files: a picture's bytes → the bytes to use (a PNG), or None to keep them
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
@@ -54,11 +55,21 @@ class SafeFetcher(URLFetcher):
         with open(path, "rb") as handle:
             body = handle.read()
         mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if self.pictures is not None and mime.startswith("image/"):
+            converted = self.pictures(body)
+            if converted is not None:
+                return _Converted(path2url(path), converted, {"Content-Type": "image/png"})
         return URLFetcherResponse(path2url(path), body, {"Content-Type": mime})
 
     def _refuse(self, url: str, why: str):
         self.refused.append(f"{url} ({why})")
         raise ValueError(f"diglot refused to fetch {url}: {why}")
+
+
+class _Converted(URLFetcherResponse):
+    """A picture converted on the way: no file path, or WeasyPrint would read the file again instead."""
+
+    path = None
 
 
 BODY_PT = 10.5  # the body text size of print.css: the Chinese measure is counted in it
@@ -139,8 +150,9 @@ def render_pdf(
 ) -> bytes:
     """The print edition of ``issue`` in the edition's language, as PDF bytes.
 
-    ``pdf_variant`` is ``pdf/a-3b`` (archives) or ``pdf/ua-1`` (tagged, for
-    accessibility); the default is a plain PDF, the fastest to make.
+    ``pdf_variant`` is ``pdf/a-3b`` (archives), ``pdf/ua-1`` (tagged, for
+    accessibility) or ``pdf/x-4`` / ``pdf/x-1a`` (press files in CMYK, see
+    :mod:`diglot.render.press`); the default is a plain PDF, the fastest to make.
     """
     html, css = print_html(periodical, edition, issue)
     cjk = locales.is_cjk(edition.lang)
@@ -159,7 +171,8 @@ def _write_pdf(
     after_layout: Callable | None = None,
 ) -> bytes:
     """Lay out and write one edition, with the publication's fetcher; WeasyPrint errors become located ones."""
-    fetcher = SafeFetcher(periodical.root)
+    press_file = press.for_variant(periodical, pdf_variant)  # PDF/X only; a missing profile stops here
+    fetcher = SafeFetcher(periodical.root, pictures=press_file.picture if press_file else None)
     font_config = font_config or FontConfiguration()
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
@@ -173,12 +186,13 @@ def _write_pdf(
             stylesheets=[CSS(string=css, font_config=font_config, url_fetcher=fetcher)],
             font_config=font_config,
             **options,
+            **(press_file.render_options() if press_file else {}),
         )
         if cjk:  # inter-character justification of the Chinese paragraphs (the others are left alone)
             justify.justify_document(document)
         if after_layout is not None:
             document = after_layout(document)
-        pdf = document.write_pdf(uncompressed_pdf=False, **options)
+        pdf = document.write_pdf(uncompressed_pdf=False, finisher=press_file.finish if press_file else None, **options)
     except Exception as exc:  # WeasyPrint failures become located errors
         raise DiglotError(Location(issue.rel), f"rendering {what} failed: {exc}") from exc
     finally:
