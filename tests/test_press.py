@@ -318,3 +318,16 @@ def test_x1a_refuses_translucent_templates(tmp_path):
 def test_help_lists_the_press_variants():
     result = run("build", "--help")
     assert "pdf/x-4" in result.stdout and "pdf/x-1a" in result.stdout
+
+
+def test_a_new_profile_from_the_printer_rebuilds(tmp_path):
+    root = _profile_publication(tmp_path, "profiles/printer.icc", {"profiles/printer.icc": (GHOSTSCRIPT_ICC / "default_cmyk.icc").read_bytes()})
+    build = ("--root", str(root), "build", "--draft", "--format", "pdf", "-l", "en", "--pdf-variant", "pdf/x-4")
+    assert run(*build).exit_code == 0
+    assert "nothing changed" in run(*build).stdout
+    shutil.copyfile(GHOSTSCRIPT_ICC / "ps_cmyk.icc", root / "profiles/printer.icc")
+    again = run(*build)
+    assert again.exit_code == 0, again.output
+    assert "nothing changed" not in again.stdout
+    intent = PdfReader(root / "build/pdf/2026-01.en.pdf").trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert intent["/OutputConditionIdentifier"] == "Artifex PS CMYK Profile"
