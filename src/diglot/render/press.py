@@ -221,9 +221,13 @@ class Press:
                 if self.x1a:
                     _paint_without_invisible_fills(obj, invisible)
                     obj.extra.pop("Group", None)  # transparency groups; nothing drawn in them is translucent (checked below)
-            elif isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/Image" and obj.extra.get("ColorSpace") == "/DeviceRGB":
+            elif isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/Image":
+                if self.x1a and "SMask" in obj.extra:
+                    raise PressError("pdf/x-1a allows no transparency, and a picture has an alpha channel; use pdf/x-4")
+                if obj.extra.get("ColorSpace") != "/DeviceRGB":
+                    continue  # grey or CMYK: both standards take them as they are
                 if self.x1a:
-                    self._cmyk_picture(obj, pdf)
+                    self._cmyk_picture(obj)
                 else:
                     if srgb is None:
                         srgb = pydyf.Stream([self._srgb], pydyf.Dictionary({"N": 3}), compress=True)
@@ -258,10 +262,8 @@ class Press:
                 operator = b"k" if match[4] == b"rg" else b"K"
                 items[index] = b" ".join([*(_number(v) for v in cmyk), operator])
 
-    def _cmyk_picture(self, image: pydyf.Stream, pdf: pydyf.PDF) -> None:
+    def _cmyk_picture(self, image: pydyf.Stream) -> None:
         """An RGB image XObject converted to DeviceCMYK through the output profile (X-1a)."""
-        if "SMask" in image.extra:
-            raise PressError("pdf/x-1a allows no transparency, and a picture has an alpha channel; use pdf/x-4")
         data = b"".join(item.data if isinstance(item, pydyf.Object) else bytes(item) for item in image.stream)
         width, height = int(image.extra["Width"]), int(image.extra["Height"])
         if image.extra.get("Filter") == "/DCTDecode":
@@ -302,7 +304,7 @@ class Press:
     def _drop_named_colour_spaces(self, pdf: pydyf.PDF) -> None:
         """X-1a: the document's named colour spaces (Lab, ICC-based) are unused (checked) and not allowed."""
         for obj in pdf.objects:
-            if isinstance(obj, pydyf.Dictionary) and "lab-d50" in obj:
+            if isinstance(obj, pydyf.Dictionary) and "lab-d50" in obj:  # WeasyPrint's one colour space dictionary
                 obj.clear()
 
 
