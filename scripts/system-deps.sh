@@ -1,9 +1,10 @@
 #!/bin/sh
-# Installs the Debian packages diglot needs (fonts, HarfBuzz subsetting,
-# gettext, poppler and Chromium for the tests), or says exactly what to install.
+# Installs the Debian packages diglot needs (fonts, HarfBuzz subsetting, the
+# free CMYK profile for press files, gettext, poppler and Chromium for the
+# tests), or says exactly what to install.
 set -eu
 
-PACKAGES="fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 gettext poppler-utils chromium"
+PACKAGES="fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libgs-common gettext poppler-utils chromium"
 
 if command -v dpkg-query >/dev/null 2>&1; then
     missing=""
@@ -44,6 +45,10 @@ for tool in msgfmt pdftotext pdffonts; do
         problems=1
     fi
 done
+if [ ! -f /usr/share/color/icc/ghostscript/default_cmyk.icc ]; then
+    # Not fatal: only press files (--pdf-variant pdf/x-4, pdf/x-1a) without print.output_intent need it.
+    echo "note: no /usr/share/color/icc/ghostscript/default_cmyk.icc (Ghostscript's ICC profiles); press files need print.output_intent" >&2
+fi
 if [ ! -x /usr/bin/chromium ]; then
     # Not fatal: tests/test_browser.py skips itself without it.
     echo "note: no /usr/bin/chromium; the browser tests (tests/test_browser.py) will be skipped" >&2

@@ -327,7 +327,11 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
 @click.option("--format", "formats", default=DEFAULT_FORMATS, show_default=True, help="Comma-separated: html, pdf, parallel.")
 @click.option("--draft", is_flag=True, help="Show the source text where a translation is missing or fuzzy, marked.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: build/ in the publication).")
-@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), help="PDF/A-3b for archives or tagged PDF/UA-1 for accessibility (slower); default: plain PDF.")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    help="PDF/A-3b for archives, tagged PDF/UA-1 for accessibility, PDF/X-4 or PDF/X-1a press files in CMYK for the printer (slower); default: plain PDF.",
+)
 @click.option(
     "--parallel-layout",
     type=click.Choice(PARALLEL_LAYOUTS),
@@ -359,6 +363,7 @@ def build(
       diglot build --draft --format html
       diglot build 2026-10 -l en --format pdf
       diglot build --format pdf --pdf-variant pdf/ua-1
+      diglot build --format pdf --pdf-variant pdf/x-4
       diglot build --format parallel --parallel-layout facing
     """
     from .build.cache import State, options_key

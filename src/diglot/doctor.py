@@ -78,5 +78,12 @@ def diagnose() -> list[Finding]:
             findings.append(Finding(True, tool, "found (used by the test suite)"))
         else:
             findings.append(Finding(False, tool, "missing (needed by the test suite only)", _install_hint([package])))
+    from .render.press import DEFAULT_PROFILE, DEFAULT_PROFILE_PACKAGE
+
+    if DEFAULT_PROFILE.is_file():
+        findings.append(Finding(True, "CMYK profile", f"{DEFAULT_PROFILE} (press files without print.output_intent)"))
+    else:
+        missing = f"missing {DEFAULT_PROFILE}: press files (--pdf-variant pdf/x-4, pdf/x-1a) need it unless print.output_intent names one"
+        findings.append(Finding(False, "CMYK profile", missing, _install_hint([DEFAULT_PROFILE_PACKAGE])))
     findings.append(Finding(True, "Python", platform.python_version()))
     return findings

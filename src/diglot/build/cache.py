@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from .. import __version__
@@ -17,8 +18,10 @@ from .. import __version__
 CACHE = "build/.cache/build.json"
 FORMATS = ("html", "pdf", "parallel")
 DEFAULT_FORMATS = ",".join(FORMATS)
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1", "pdf/x-4", "pdf/x-1a")
 PARALLEL_LAYOUTS = ("columns", "facing")
+# print.output_intent, found without reading the YAML (block or flow style): the profile is an input of press files.
+_OUTPUT_INTENT = re.compile(r"""\boutput_intent:[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|([^,}#\s]+))""")
 
 
 def options_key(issues, languages, formats, draft: bool, pdf_variant: str | None, parallel_layout: str | None) -> dict:
@@ -54,6 +57,11 @@ def inputs(root: Path) -> list:
     if config.is_file():
         info = config.stat()
         found.append(["periodical.yaml", info.st_mtime_ns, info.st_size])
+        match = _OUTPUT_INTENT.search(config.read_text(encoding="utf-8", errors="replace"))
+        profile = next((group for group in match.groups() if group), None) if match else None
+        if profile and (root / profile).is_file():
+            info = (root / profile).stat()
+            found.append([profile, info.st_mtime_ns, info.st_size])
     for name in ("issues", "locale", "templates"):
         _walk(root / name, root, found)
     builtin = builtin_templates()

@@ -25,7 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 from .. import __version__, locales
 from ..errors import DiglotError, Location
 from ..source.model import Issue, Periodical
-from . import justify, makeup, parallel, spreads, typeset
+from . import justify, makeup, parallel, press, spreads, typeset
 from .edition import Edition
 from .templating import environment
 
@@ -36,10 +36,11 @@ Inspect = Callable[[object], None]
 class SafeFetcher(URLFetcher):
     """A WeasyPrint URL fetcher confined to the publication root."""
 
-    def __init__(self, root: Path, **kwargs):
+    def __init__(self, root: Path, pictures: Callable[[bytes], bytes | None] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.root = os.path.realpath(root)
         self.refused: list[str] = []
+        self.pictures = pictures  # press files: a picture's bytes → the bytes to use (a PNG), or None to keep them
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
@@ -57,11 +58,21 @@ class SafeFetcher(URLFetcher):
         with open(path, "rb") as handle:
             body = handle.read()
         mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if self.pictures is not None and mime.startswith("image/"):
+            converted = self.pictures(body)
+            if converted is not None:
+                return _Converted(path2url(path), converted, {"Content-Type": "image/png"})
         return URLFetcherResponse(path2url(path), body, {"Content-Type": mime})
 
     def _refuse(self, url: str, why: str):
         self.refused.append(f"{url} ({why})")
         raise ValueError(f"diglot refused to fetch {url}: {why}")
+
+
+class _Converted(URLFetcherResponse):
+    """A picture converted on the way: no file path, or WeasyPrint would read the file again instead."""
+
+    path = None
 
 
 BODY_PT = 10.5  # the body text size of print.css: the Chinese measure is counted in it
@@ -144,8 +155,9 @@ def render_pdf(
 ) -> bytes:
     """The print edition of ``issue`` in the edition's language, as PDF bytes.
 
-    ``pdf_variant`` is ``pdf/a-3b`` (archives) or ``pdf/ua-1`` (tagged, for
-    accessibility); the default is a plain PDF, the fastest to make.
+    ``pdf_variant`` is ``pdf/a-3b`` (archives), ``pdf/ua-1`` (tagged, for
+    accessibility) or ``pdf/x-4`` / ``pdf/x-1a`` (press files in CMYK, see
+    :mod:`diglot.render.press`); the default is a plain PDF, the fastest to make.
     ``inspect`` is called with the laid-out document before it is written
     (preflight, :class:`diglot.render.preflight.Inspector`).
     """
@@ -179,7 +191,8 @@ def _write_pdf(
     inspect: Inspect | None = None,
 ) -> bytes:
     """Lay out and write one edition, with the publication's fetcher; WeasyPrint errors become located ones."""
-    fetcher = SafeFetcher(periodical.root)
+    press_file = press.for_variant(periodical, pdf_variant)  # PDF/X only; a missing profile stops here
+    fetcher = SafeFetcher(periodical.root, pictures=press_file.picture if press_file else None)
     font_config = font_config or FontConfiguration()
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
@@ -191,16 +204,17 @@ def _write_pdf(
         options = {"pdf_variant": pdf_variant} if pdf_variant else {}
         base_url = path2url(str(periodical.root)) + "/"
         stylesheets = [CSS(string=css, font_config=font_config, url_fetcher=fetcher)]
+        render_options = {**options, **(press_file.render_options() if press_file else {})}
         # Inter-character justification of the Chinese paragraphs (the others are left alone).
         finish = justify.justify_document if cjk else None
         if line_height is not None:  # page make-up: floats, full pages, no thin last pages
             composer = makeup.Composer(
-                html, stylesheets, base_url, fetcher, font_config, options, line_height, finish, periodical.print.article_start, cjk, report
+                html, stylesheets, base_url, fetcher, font_config, render_options, line_height, finish, periodical.print.article_start, cjk, report
             )
             document, _report = composer.compose()
         else:
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                stylesheets=stylesheets, font_config=font_config, **options
+                stylesheets=stylesheets, font_config=font_config, **render_options
             )
             if finish:
                 finish(document)
@@ -208,7 +222,7 @@ def _write_pdf(
             inspect(document)
         if after_layout is not None:
             document = after_layout(document)
-        pdf = document.write_pdf(uncompressed_pdf=False, **options)
+        pdf = document.write_pdf(uncompressed_pdf=False, finisher=press_file.finish if press_file else None, **options)
     except Exception as exc:  # WeasyPrint failures become located errors
         raise DiglotError(Location(issue.rel), f"rendering {what} failed: {exc}") from exc
     finally:

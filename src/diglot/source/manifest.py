@@ -160,7 +160,7 @@ def _read_periodical(root: Path, problems: Problems) -> Periodical:
             else:
                 periodical.base_url = url if url.endswith("/") else url + "/"
     if "print" in entries:
-        periodical.print = _read_print(doc, entries["print"][1], languages)
+        periodical.print = _read_print(doc, entries["print"][1], languages, root)
     return periodical
 
 
@@ -200,21 +200,28 @@ def _read_issn(doc: Doc, node: yaml.Node) -> str | None:
     return value.upper()
 
 
-PRINT_KEYS = ["page_size", "bleed", "marks", "article_start", "parallel_left", "parallel_layout", "no_autospace"]
+PRINT_KEYS = ["page_size", "bleed", "marks", "article_start", "parallel_left", "parallel_layout", "no_autospace", "output_intent"]
 PARALLEL_LAYOUTS = ("columns", "facing")
 
 
-def _read_print(doc: Doc, node: yaml.Node, languages: list[str]) -> PrintSettings:
+def _read_print(doc: Doc, node: yaml.Node, languages: list[str], root: Path) -> PrintSettings:
     entries = doc.mapping(node, "print", optional=PRINT_KEYS)
     if entries is None:
         return PrintSettings()
-    values: dict = {}
+    values: dict = {"location": doc.at(node)}
     if "no_autospace" in entries:
         values["no_autospace"] = _read_no_autospace(doc, entries["no_autospace"][1])
     for key in PRINT_KEYS:
         if key in entries and key != "no_autospace":
             value = doc.string(entries[key][1], f"print.{key}")
             if value is None:
+                continue
+            if key == "output_intent":
+                problem = _output_intent_problem(root, value)
+                if problem:
+                    doc.error(entries[key][1], problem)
+                else:
+                    values.update(output_intent=value, output_intent_location=doc.at(entries[key][1]))
                 continue
             if not key.startswith("parallel_") and not re.match(r"^[A-Za-z0-9 .\-]+$", value):
                 doc.error(entries[key][1], f"print.{key} '{value}' is not a CSS value")
@@ -252,6 +259,41 @@ def _read_no_autospace(doc: Doc, node: yaml.Node) -> tuple[str, ...]:
             continue
         names.append(name)
     return tuple(names)
+
+
+ICC_SPACES = {b"RGB ": "an RGB", b"GRAY": "a greyscale", b"Lab ": "a Lab", b"CMY ": "a CMY"}
+
+
+def icc_colour_space(data: bytes) -> bytes | None:
+    """The data colour space of an ICC profile (``b"CMYK"``, ``b"RGB "``...), or None if ``data`` is not one."""
+    if len(data) < 128 or data[36:40] != b"acsp" or int.from_bytes(data[:4], "big") > len(data):
+        return None
+    return data[16:20]
+
+
+def _output_intent_problem(root: Path, value: str) -> str | None:
+    """What is wrong with ``print.output_intent``, or None: it must name a CMYK ICC profile inside the publication."""
+    fix = "copy the printer's CMYK profile (an .icc file) into the publication and give its path from the root, e.g. profiles/printer.icc"
+    if value.startswith("/") or "\\" in value or URL_SCHEME_RE.match(value):
+        return f"print.output_intent '{value}' must be a path inside the publication; {fix}"
+    rel = posixpath.normpath(value)
+    real = os.path.realpath(root / rel)
+    if rel == ".." or rel.startswith("../") or os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
+        return f"print.output_intent '{value}' is outside the publication root; {fix}"
+    if not os.path.isfile(real):
+        return f"print.output_intent '{value}' does not exist; {fix}"
+    try:
+        with open(real, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return f"print.output_intent '{value}' cannot be read: {exc.strerror}"
+    space = icc_colour_space(data)
+    if space is None:
+        return f"print.output_intent '{value}' is not an ICC profile; ask the printer for their CMYK profile (an .icc file)"
+    if space != b"CMYK":
+        kind = ICC_SPACES.get(space, f"a '{space.decode('latin-1').strip()}'")
+        return f"print.output_intent '{value}' is {kind} profile; a press file needs the printer's CMYK profile (e.g. ISO Coated v2, GRACoL)"
+    return None
 
 
 # --- issue.yaml ----------------------------------------------------------------------

@@ -139,6 +139,9 @@ class PrintSettings:
     parallel_layout: str = "columns"  # or "facing": source on the left-hand page, translation on the right
     # Brand and product names printed without the Han–Latin gap (创意2030, not 创意 2030).
     no_autospace: tuple[str, ...] = ()
+    output_intent: str | None = None  # the printer's CMYK ICC profile, relative to the root (press files)
+    output_intent_location: Location | None = None  # where print.output_intent is written
+    location: Location = Location("periodical.yaml", 1, 1)  # the print mapping, else the file's top: where a print key goes
 
 
 @dataclass
