@@ -93,7 +93,8 @@ VERSIONS = {"sample_x4": "PDF/X-4", "sample_x1a": "PDF/X-1a:2003", "lumen_x4": "
 
 
 def _adobe_rgb_picture() -> Image.Image:
-    return Image.new("RGB", (400, 250), (90, 160, 60))
+    # As many pixels as the sample's cover (1600 x 1000): a coarser one fails the build's preflight.
+    return Image.new("RGB", (1600, 1000), (90, 160, 60))
 
 
 def _xobjects(resources, seen: set[int]):
