@@ -58,7 +58,7 @@ class Page:
         return self.foot - self.content_bottom
 
 
-def pages(pdf: Path, pitch: float) -> list[Page]:
+def pages(pdf: Path, pitch: float, note_pt: float = NOTE_PT) -> list[Page]:
     result = []
     with pymupdf.open(pdf) as document:
         for index, page in enumerate(document):
@@ -75,7 +75,7 @@ def pages(pdf: Path, pitch: float) -> list[Page]:
                         continue  # running head, folio
                     size = max(s["size"] for s in spans)
                     box = Box(y0 - trim.y0, y1 - trim.y0, x0, x1, "".join(s["text"] for s in line["spans"]), size)
-                    (measured.notes if abs(size - NOTE_PT) < 0.05 else measured.lines).append(box)
+                    (measured.notes if abs(size - note_pt) < 0.05 else measured.lines).append(box)
             for info in page.get_image_info():
                 x0, y0, x1, y1 = info["bbox"]
                 if y0 >= top - 1 and y1 <= bottom + 1:

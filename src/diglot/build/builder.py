@@ -108,10 +108,12 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
             for issue_id in issue_ids:
                 issue, rel = periodical.issue(issue_id), parallel_pdf_path(issue_id)
                 inspector = Inspector(periodical, issue, "the parallel edition")
+                report = Report()
                 pdfs[rel] = render_parallel(
-                    periodical, by_lang, issue, font_config, options.pdf_variant, options.parallel_layout, inspect=inspector
+                    periodical, by_lang, issue, font_config, options.pdf_variant, options.parallel_layout, inspect=inspector, report=report
                 )
                 found += _inspected(inspector, rel, pdfs[rel])
+                _makeup_warnings(issue, "parallel", report, problems)
                 step()
         result.preflight = _preflight(found, options.draft, problems)
 

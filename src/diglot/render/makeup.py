@@ -40,6 +40,9 @@ from xml.etree import ElementTree as ET
 
 #: How much of its height a figure may lose to pull a thin last page back.
 MAX_TIGHTEN = 0.25
+#: The tallest hole the make-up leaves at a page's foot, in body lines: SPEC's three, less a
+#: quarter line for what a reader measures beyond the line boxes (glyphs, the footnotes' rule space).
+MAX_HOLE_LINES = 2.75
 #: Fewest lines of text on an article's last page.
 MIN_LAST_LINES = 4
 #: A hole this many body lines tall at the foot of a page makes a figure after it float.
@@ -122,7 +125,14 @@ def page_flow(page, index: int, tops: dict) -> PageFlow:
                 flow.items.append(Item("line", _block_element(box), top, box.position_y, box.position_y + box.height, box, notes))
             return
         tag = getattr(box, "element_tag", "")
-        if tag in _FLOATS and isinstance(box, boxes.BlockLevelBox) and top is not None and element is not None:
+        if tag == "tr" and top is not None and element is top and not _is_float(element):
+            # A pair of the parallel edition: one item, its two sides set level (moved whole, never cut).
+            if box.height > 0:
+                # Its foot is its last line's, not its cells' padding below: what a reader sees end.
+                bottom = max((line.position_y + line.height for line in _lines(box)), default=box.position_y + box.height)
+                flow.items.append(Item("line", element, top, box.position_y, bottom, box, _row_notes(box, note_heights)))
+            return
+        if _is_float(element) and element is top and isinstance(box, (boxes.BlockLevelBox, boxes.TableRowBox)):
             # From the top of its margin (the space above is the figure's) to the foot of its border:
             # the margin below is white a reader sees as part of a hole.
             bottom = box.border_box_y() + box.border_height()
@@ -137,6 +147,34 @@ def page_flow(page, index: int, tops: dict) -> PageFlow:
 
     walk(root, None)
     return flow
+
+
+def _row_notes(row, note_heights: dict) -> float:
+    total, stack = 0.0, [row]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, _line_type()):
+            total += sum(note_heights.get(call, 0.0) for call in _calls(box))
+            continue
+        stack.extend(getattr(box, "children", None) or [])
+    return total
+
+
+def _lines(box) -> list:
+    found, stack = [], [box]
+    while stack:
+        b = stack.pop()
+        if isinstance(b, _line_type()):
+            found.append(b)
+            continue
+        stack.extend(getattr(b, "children", None) or [])
+    return found
+
+
+def _line_type():
+    from weasyprint.formatting_structure import boxes
+
+    return boxes.LineBox
 
 
 def _calls(line) -> list:
@@ -297,14 +335,24 @@ class ArticleMakeup:
     last: tuple = ()
     _counts: tuple = (0, 0, 0)
 
+    def movable(self, block) -> bool:
+        """A block of the article's body, which figures may move past (not the opener, not the biographies)."""
+        if block is None or all(block is not child for child in self.body):
+            return False
+        return not _is_row(block) or any(c.startswith("kind-") for c in _classes(block))
+
     def tops(self) -> dict:
-        """Every element of the article → the top-level block it belongs to."""
+        """Every element of the article → the top-level block it belongs to (a body block, a pair of the
+        parallel edition, or the opener and biographies)."""
         mapping = {}
+        for element in self.article.iter():
+            mapping[element] = element  # overwritten below for what lies inside a block
         for top in list(self.article):
-            blocks = list(self.body) if top is self.body else [top]
-            for block in blocks:
-                for element in block.iter():
-                    mapping[element] = block
+            for element in top.iter():
+                mapping[element] = top
+        for block in list(self.body):
+            for element in block.iter():
+                mapping[element] = block
         return mapping
 
     def flows(self, document) -> list[PageFlow]:
@@ -343,7 +391,7 @@ class ArticleMakeup:
                 if item.kind != "float":
                     break
                 run.append(item)
-            if any(i.top not in body_blocks or i.element is not i.top for i in run):
+            if any(not self.movable(i.top) or i.element is not i.top for i in run):
                 continue
             moved = {_makeup_move(i.top) for i in run}
             following = flows[n + 2] if n + 2 < len(flows) else None
@@ -372,8 +420,16 @@ class ArticleMakeup:
             first = page.items[0]
             element = first.element
             if (
+                _is_row(element) and first.kind == "line" and element is first.top and self.movable(element)
+                and _makeup_move(element) != "filled" and not any(i.element is element for i in before.items)
+                and self._try(("fill", before.index, element.get("data-mk")))
+            ):
+                if self._fill_pair(first, before) is not None:
+                    return True
+                continue
+            if (
                 first.kind != "line" or element is not first.top or element.tag not in _SPLITTABLE
-                or element not in body_blocks or _makeup_move(element) == "filled"
+                or not self.movable(element) or _makeup_move(element) == "filled"
                 or any(i.element is element for i in before.items)
                 or not self._try(("fill", before.index, element.get("data-mk")))
             ):
@@ -408,13 +464,61 @@ class ArticleMakeup:
             return True
         return False
 
+    def _fill_pair(self, row: Item, before: PageFlow, offset: float = 0.0):
+        """The parallel edition's version of a cut: a pair that opens the next page is cut on both sides
+        at the lines that fit in the hole, into two pairs (each side keeps two lines at least); returns
+        the second pair, or None. ``offset``: how far below the page's top the pair starts now (a figure
+        above it that moves away)."""
+        from weasyprint.formatting_structure import boxes
+
+        cells = [c for c in row.box.children if isinstance(c, boxes.TableCellBox)]
+        if len(cells) != 2 or any(len(list(c.element)) != 1 or c.element[0].tag not in _SPLITTABLE for c in cells):
+            return None
+        room = before.room - row.notes - (0.0 if before.has_notes or not row.notes else NOTE_SPACE)
+        counts = []
+        for cell in cells:
+            lines = []
+            stack = [cell]
+            while stack:
+                box = stack.pop(0)
+                if isinstance(box, boxes.LineBox):
+                    lines.append(box)
+                    continue
+                stack[:0] = list(getattr(box, "children", None) or [])
+            fit = [line for line in lines[: len(lines) - 2] if line.position_y + line.height - row.y0 <= room]
+            if len(fit) < 2:
+                return None
+            paragraph = cell.element[0]
+            text = "".join(line_text(line) for line in fit)
+            hyphen = text.rstrip().endswith("\u2010") and not _ends_with_hyphen(paragraph, counted(text))
+            counts.append((paragraph, counted(text) - (1 if hyphen else 0), hyphen))
+        head_row = ET.Element(row.element.tag, dict(row.element.attrib))
+        tail_row = ET.Element(row.element.tag, dict(row.element.attrib))
+        for cell, (paragraph, count, hyphen) in zip(cells, counts):
+            try:
+                head, tail = split_block(paragraph, count, hyphen=hyphen)
+            except ValueError as exc:
+                self.notes.append(f"could not cut a pair to fill a page: {exc}")
+                return None
+            for target, part in ((head_row, head), (tail_row, tail)):
+                td = ET.SubElement(target, cell.element.tag, dict(cell.element.attrib))
+                td.append(part)
+        head_row.set("data-makeup", "filled")
+        tail_row.set("data-makeup", "filled")
+        position = list(self.body).index(row.element)
+        self.body.remove(row.element)
+        self.body.insert(position, tail_row)
+        self.body.insert(position, head_row)
+        self.filled += 1
+        return tail_row
+
     def _before_text(self, run: list[Item], before: PageFlow) -> bool:
         """Set the figures just ahead of the paragraph they follow, when that paragraph opens on the page
         before and still would: figure and text share the page, the figure first (LaTeX's ``[h]``)."""
         blocks = list(self.body)
         position = blocks.index(run[0].top)
         previous = blocks[position - 1] if position else None
-        if previous is None or previous.tag in _FLOATS or _is_heading(previous):
+        if previous is None or _is_float(previous) or _is_heading(previous):
             return False
         start = next((i for i in before.items if i.top is previous), None)
         if start is None:
@@ -452,7 +556,7 @@ class ArticleMakeup:
         the figures set at that page's top: they may go there without coming ahead of their text's page."""
         blocks = list(self.body)
         position = blocks.index(run[0].top)
-        previous = next((b for b in reversed(blocks[:position]) if b.tag not in _FLOATS), None)
+        previous = next((b for b in reversed(blocks[:position]) if not _is_float(b)), None)
         if previous is None:
             return False
         first = next((f for f in flows if any(i.top is previous for i in f.items)), None)
@@ -474,7 +578,7 @@ class ArticleMakeup:
         if any(i.kind == "float" for i in before.items[leading:]):
             return False  # another figure in between: numbers would leave reading order
         rest = before.items[leading:]
-        if not rest or rest[0].top not in list(body):
+        if not rest or not self.movable(rest[0].top):
             return False
         first = rest[0]
         carried = [i for i in earlier.items if i.element is first.element]
@@ -518,7 +622,7 @@ class ArticleMakeup:
         chosen: list[Item] = []
         previous = run[-1]
         for item in after:
-            if item.kind == "float" or item.top not in body_blocks:
+            if item.kind == "float" or not self.movable(item.top):
                 break  # never past another figure, never out of the body
             same_page = any(item is i for i in page.items) == any(previous is i for i in page.items)
             used += item.y1 - (previous.y1 if same_page and previous is not run[-1] else item.y0)
@@ -534,8 +638,19 @@ class ArticleMakeup:
         # What is left of the hole is shared out by flush bottom (:func:`flush_bottom`).
         chosen = _trim(chosen, after, 2)
         text_chosen = [i for i in chosen]
-        if not text_chosen and not ahead:
-            return False
+        if not text_chosen and not ahead and after and _is_row(after[0].element) and self.movable(after[0].top):
+            # The parallel edition: the pair after the figures is cut where the hole ends; they go between.
+            tail = self._fill_pair(after[0], before, offset=after[0].y0 - run[0].y0 - (run[-1].y1 - run[0].y0))
+            if tail is None:
+                return False
+            self.filled -= 1
+            for item in run:
+                self.body.remove(item.top)
+                self.body.insert(list(self.body).index(tail), item.top)
+                _add_class(item.top, "makeup-floated")
+                item.top.set("data-makeup", "deferred")
+            self.floated += len(run)
+            return True
         if not text_chosen:
             return False
         last = text_chosen[-1]
@@ -585,7 +700,7 @@ class ArticleMakeup:
             return None
         if not tighten_done:
             need = last.bottom - last.area_top + self.line_height
-            figures = [i for f in article_pages[:-1] for i in f.items if i.kind == "float" and i.element.tag == "figure"]
+            figures = [i for f in article_pages[:-1] for i in f.items if i.kind == "float" and _image_height(i.box)]
             gain = sum((i.y1 - i.y0) * MAX_TIGHTEN for i in figures)
             if figures and gain >= need:
                 share = need / sum(i.y1 - i.y0 for i in figures)
@@ -691,8 +806,30 @@ def _own_text(element):
             yield child.tail
 
 
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split() if element is not None else []
+
+
 def _is_heading(element) -> bool:
-    return getattr(element, "tag", "") in ("h1", "h2", "h3", "h4", "h5", "h6")
+    """A heading, or in the parallel edition a pair of headings."""
+    tag = getattr(element, "tag", "")
+    return tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (tag == "tr" and "kind-heading" in _classes(element))
+
+
+def _is_float(element) -> bool:
+    """A figure or table, or in the parallel edition a pair of them (moved as a pair)."""
+    tag = getattr(element, "tag", "")
+    if tag == "tr":
+        return bool({"kind-figure", "kind-table"} & set(_classes(element)))
+    return tag in _FLOATS and "pairs" not in _classes(element)  # the parallel edition's table of pairs is its body
+
+
+def _is_row(element) -> bool:
+    return getattr(element, "tag", "") == "tr"
+
+
+def _opener_end(element) -> bool:
+    return getattr(element, "tag", "") == "header" or "pair-opener-end" in _classes(element)
 
 
 def _next_sibling(parent, child):
@@ -788,19 +925,27 @@ class Composer:
     def compose(self):
         """The whole edition as one WeasyPrint document, and the make-up report."""
         children = list(self.body)
-        articles = [c for c in children if c.tag == "article"]
-        front = [c for c in children if c.tag != "article"]
+        # The articles, each with the element it sits in (the parallel edition's <div class="articles">).
+        articles: list[tuple[object, object | None]] = []
+        front = []
+        for child in children:
+            if child.tag == "article":
+                articles.append((child, None))
+            elif any(True for _ in child.iter("article")):
+                articles += [(a, child) for a in child if a.tag == "article"]
+            else:
+                front.append(child)
         toc_links = [a for c in front for a in c.iter("a") if (a.get("href") or "").startswith("#")]
         for link in toc_links:
             link.set("data-page", "000")
         front_doc = self._document(front, _FRONT_CSS) if front else None
         page = len(front_doc.pages) if front_doc else 0
         documents, starts, footnotes = [], {}, 0
-        for article in articles:
+        for article, wrapper in articles:
             if self.article_start == "right" and page % 2 == 1:
                 documents.append(self._blank(page + 1))
                 page += 1
-            doc = self._article(article, page + 1, footnotes)
+            doc = self._article(article, page + 1, footnotes, wrapper)
             starts[article.get("id")] = page + 1
             pages = [p for p in doc.pages if not getattr(p, "_makeup_pad", False)]
             documents.append(pages)
@@ -829,7 +974,7 @@ class Composer:
             page = doc.pages[flow.index]
             closable = flush_capacity(page, flow, line, self.cjk) if flow.hole <= MAX_FLUSH_LINES * line else 0.0
             left = max(0.0, flow.hole - closable) / line
-            cost += 10 * max(0.0, left - 2.9) + 0.05 * left
+            cost += 10 * max(0.0, left - MAX_HOLE_LINES) + 0.05 * left
         if len(flows) > 1:
             last = flows[-1]
             lines = last.lines() + sum(int((i.y1 - i.y0) / line) for i in last.items if i.kind == "float")
@@ -842,7 +987,7 @@ class Composer:
             return True
         previous = flows[-2]
         left = previous.hole - flush_capacity(doc.pages[previous.index], previous, self.line_height, self.cjk)
-        return left <= 2.9 * self.line_height and previous.hole <= MAX_FLUSH_LINES * self.line_height
+        return left <= MAX_HOLE_LINES * self.line_height and previous.hole <= MAX_FLUSH_LINES * self.line_height
 
     def _flush(self, doc, makeup: ArticleMakeup, number: int, article_id: str) -> None:
         """Flush bottom on every page of the article but its last (the pages are made anew, for their
@@ -857,7 +1002,7 @@ class Composer:
             if added:
                 doc.pages[i] = Page(doc.pages[i]._page_box)
             left = flows[i].hole - added
-            if left > 3 * line:
+            if left > MAX_HOLE_LINES * line:
                 self.report.unresolved.append((article_id, folio, "hole", left / line))
         if len(indexes) > 1:
             last = flows[indexes[-1]]
@@ -868,15 +1013,23 @@ class Composer:
     def _blank(self, number: int) -> list:
         return self._document([], f"@page :first {{ counter-reset: page {number}; }}").pages[:1]
 
-    def _article(self, article, number: int, footnotes: int):
+    def _article(self, article, number: int, footnotes: int, wrapper=None):
         pad = number % 2 == 0  # a left-hand page: a first, dropped page makes the article's first page a left one
         css = f"@page :first {{ counter-reset: page {number - 1 if pad else number}; }}\nbody {{ counter-reset: footnote {footnotes}; }}\n"
+        # The blocks figures move among: the print edition's body, or the parallel edition's rows of pairs.
         body = article.find(".//div[@class='body']")
+        if body is None:
+            body = article.find(".//tbody")
         makeup = ArticleMakeup(None, article, body if body is not None else ET.Element("div"), self.line_height)
         lead = [ET.Element("div", {"class": "makeup-pad"})] if pad else []
+        if wrapper is not None:
+            holder = ET.Element(wrapper.tag, dict(wrapper.attrib))
+            holder.append(article)
+        else:
+            holder = article
 
         def lay_out():
-            doc = self._document([*lead, article], css + (_PAD_CSS if pad else ""))
+            doc = self._document([*lead, holder], css + (_PAD_CSS if pad else ""))
             if pad:
                 doc.pages[0]._makeup_pad = True
             return doc
@@ -995,14 +1148,15 @@ def _spaces(page, flow: PageFlow, cjk: bool) -> tuple[list, list]:
             blocks.append((item.top, box))
     kinds = []
     for (before, _), (after, _) in zip(blocks, blocks[1:]):
-        if _is_heading(after) or after.tag == "aside" or before.tag == "header":
+        if _is_heading(after) or after.tag == "aside" or "pair-bios" in _classes(after) or _opener_end(before):
             kind = "heading"  # before a heading or the biographies, after the article's opener
         elif _is_heading(before):
             kind = None  # a heading stays close to its text
-        elif after.tag in _FLOATS or before.tag in _FLOATS:
+        elif _is_float(after) or _is_float(before):
             kind = "float"
         else:
-            kind = None if cjk else "block"
+            # Chinese paragraphs are not spaced, so their spaces do not grow; pairs of the parallel edition are.
+            kind = "block" if not cjk or (_is_row(before) and _is_row(after)) else None
         kinds.append(kind)
     return blocks, kinds
 

@@ -379,13 +379,19 @@ def render_parallel(
     pdf_variant: str | None = None,
     layout: str | None = None,
     inspect: Inspect | None = None,
+    report: makeup.Report | None = None,
 ) -> bytes:
     """The parallel edition of ``issue`` as PDF bytes; ``layout`` is ``columns`` or ``facing``; ``inspect`` as in :func:`render_pdf`."""
     layout = layout or periodical.print.parallel_layout
     html, css = parallel_html(periodical, editions, issue, layout)
     after = spreads.cut_spreads if layout == "facing" else None
     cjk = any(locales.is_cjk(lang) for lang in periodical.parallel_languages)
-    return _write_pdf(periodical, issue, f"the parallel edition ({layout})", html, css, cjk, font_config, pdf_variant, after, inspect=inspect)
+    # Page make-up for the columns layout (facing spreads are cut after layout, see spreads.py).
+    line_height = PARALLEL_PT * 1.7 * 96 / 72 if layout == "columns" else None  # print-parallel.css: td.side line-height
+    return _write_pdf(
+        periodical, issue, f"the parallel edition ({layout})", html, css, cjk, font_config, pdf_variant, after,
+        line_height=line_height, report=report, inspect=inspect,
+    )
 
 
 class _Collector(logging.Handler):
