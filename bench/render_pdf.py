@@ -45,6 +45,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO))
 from tests.synthetic import make_issue, translate  # noqa: E402  (the issue the make-up tests use, figures and all)
 
+
 def timed(command: list[str], root: Path | None = None) -> tuple[float, int]:
     if root is not None:  # a real build every time, not the "nothing changed" answer
         (root / "build/.cache/build.json").unlink(missing_ok=True)

@@ -22,7 +22,7 @@ import pytest
 
 from diglot.render import makeup
 
-from .conftest import REPO, copy_publication, run
+from .conftest import run
 from .pagemeasure import article_ranges, pages
 from .synthetic import ISSUE, make_issue, translate
 

@@ -379,7 +379,6 @@ class ArticleMakeup:
 
     def float_fix(self, flows: list[PageFlow]) -> bool:
         """Move the first figure that left a hole before it past the text that fills the hole."""
-        body_blocks = list(self.body)
         for n, (before, page) in enumerate(zip(flows, flows[1:])):
             if before.hole < FLOAT_HOLE_LINES * self.line_height or not before.items:
                 continue
@@ -410,10 +409,36 @@ class ArticleMakeup:
                 return True
         return False
 
+    def _cut(self, element, lines: list, why: str):
+        """Cut the body block ``element`` after the laid-out ``lines`` (its first ones), in place: the
+        second part, or None (and a note) when the text does not match the lines."""
+        count, hyphen = _visible(element, [i.box for i in lines])
+        try:
+            head, tail = split_block(element, count, hyphen=hyphen)
+        except ValueError as exc:
+            self.notes.append(f"could not cut a paragraph {why}: {exc}")
+            return None
+        position = list(self.body).index(element)
+        self.body.remove(element)
+        self.body.insert(position, tail)
+        self.body.insert(position, head)
+        return tail
+
+    def _place(self, run: list[Item], anchor, how: str) -> None:
+        """Set the figures of ``run`` before ``anchor`` (at the end of the body when None), in order."""
+        for item in run:
+            self.body.remove(item.top)
+            if anchor is None:
+                self.body.append(item.top)
+            else:
+                self.body.insert(list(self.body).index(anchor), item.top)
+            _add_class(item.top, "makeup-floated")
+            item.top.set("data-makeup", how)
+        self.floated += len(run)
+
     def fill_fix(self, flows: list[PageFlow]) -> bool:
         """A page that ends in a hole while the next opens with a paragraph WeasyPrint would not break
         (its footnote did not fit beside it): cut the paragraph so that its first lines fill the hole."""
-        body_blocks = list(self.body)
         for before, page in zip(flows, flows[1:]):
             if before.hole < FLOAT_HOLE_LINES * self.line_height or not before.items or not page.items:
                 continue
@@ -447,18 +472,10 @@ class ArticleMakeup:
                 fit.append(line)
             if len(fit) < 2:
                 continue
-            text = "".join(line_text(i.box) for i in fit)
-            hyphen = text.rstrip().endswith("\u2010") and not _ends_with_hyphen(element, counted(text))
-            try:
-                head, tail = split_block(element, counted(text) - (1 if hyphen else 0), hyphen=hyphen)
-            except ValueError as exc:
-                self.notes.append(f"could not cut a paragraph to fill a page: {exc}")
+            tail = self._cut(element, fit, "to fill a page")
+            if tail is None:
                 continue
-            position = body_blocks.index(element)
-            self.body.remove(element)
-            self.body.insert(position, tail)
-            self.body.insert(position, head)
-            head.set("data-makeup", "filled")
+            _previous_sibling(self.body, tail).set("data-makeup", "filled")
             tail.set("data-makeup", "filled")
             self.filled += 1
             return True
@@ -489,9 +506,7 @@ class ArticleMakeup:
             if len(fit) < 2:
                 return None
             paragraph = cell.element[0]
-            text = "".join(line_text(line) for line in fit)
-            hyphen = text.rstrip().endswith("\u2010") and not _ends_with_hyphen(paragraph, counted(text))
-            counts.append((paragraph, counted(text) - (1 if hyphen else 0), hyphen))
+            counts.append((paragraph, *_visible(paragraph, fit)))
         head_row = ET.Element(row.element.tag, dict(row.element.attrib))
         tail_row = ET.Element(row.element.tag, dict(row.element.attrib))
         for cell, (paragraph, count, hyphen) in zip(cells, counts):
@@ -528,12 +543,7 @@ class ArticleMakeup:
         height = run[-1].y1 + run[-1].margin - run[0].y0
         if start.y0 + height + 2 * self.line_height > before.area_bottom:
             return False
-        for item in run:
-            self.body.remove(item.top)
-            self.body.insert(list(self.body).index(previous), item.top)
-            _add_class(item.top, "makeup-floated")
-            item.top.set("data-makeup", "advanced")
-        self.floated += len(run)
+        self._place(run, previous, "advanced")
         return True
 
     def _squeeze(self, run: list[Item], before: PageFlow) -> bool:
@@ -571,7 +581,6 @@ class ArticleMakeup:
     def _advance(self, run: list[Item], before: PageFlow, earlier: PageFlow) -> bool:
         """No text follows the figures to fill the hole before them: set them at the top of the page
         before instead, the page that holds the text they follow (LaTeX's ``[t]``)."""
-        body = self.body
         leading = 0
         while leading < len(before.items) and before.items[leading].kind == "float":
             leading += 1
@@ -586,32 +595,16 @@ class ArticleMakeup:
             # The page opens inside a paragraph: cut it where the page before ends.
             if first.element is not first.top or first.top.tag not in _SPLITTABLE:
                 return False
-            head_lines = [i for i in earlier.items if i.element is first.element]
-            text = "".join(line_text(i.box) for i in head_lines)
-            hyphen = text.rstrip().endswith("\u2010") and not _ends_with_hyphen(first.element, counted(text))
-            try:
-                head, tail = split_block(first.element, counted(text) - (1 if hyphen else 0), hyphen=hyphen)
-            except ValueError as exc:
-                self.notes.append(f"could not cut a paragraph for a figure: {exc}")
+            anchor = self._cut(first.element, [i for i in earlier.items if i.element is first.element], "for a figure")
+            if anchor is None:
                 return False
-            position = list(body).index(first.top)
-            body.remove(first.top)
-            body.insert(position, tail)
-            body.insert(position, head)
-            anchor = tail
         else:
             anchor = first.top
-        for item in run:
-            body.remove(item.top)
-            body.insert(list(body).index(anchor), item.top)
-            _add_class(item.top, "makeup-floated")
-            item.top.set("data-makeup", "advanced")
-        self.floated += len(run)
+        self._place(run, anchor, "advanced")
         return True
 
     def _defer(self, run: list[Item], ahead: list[Item], page: PageFlow, before: PageFlow, following: PageFlow | None) -> bool:
         room = before.room
-        body_blocks = list(self.body)
         # What follows the figures, on this page and (when they fill it) the next, with the height
         # each line adds when set after the page's headings: a line's height and the space above it.
         after = page.items[page.items.index(run[-1]) + 1 :]
@@ -644,12 +637,7 @@ class ArticleMakeup:
             if tail is None:
                 return False
             self.filled -= 1
-            for item in run:
-                self.body.remove(item.top)
-                self.body.insert(list(self.body).index(tail), item.top)
-                _add_class(item.top, "makeup-floated")
-                item.top.set("data-makeup", "deferred")
-            self.floated += len(run)
+            self._place(run, tail, "deferred")
             return True
         if not text_chosen:
             return False
@@ -659,31 +647,12 @@ class ArticleMakeup:
         if following is not None and following.element is last.element:
             # Cut the paragraph at the end of the last line that fits.
             lines = [i for i in after if i.element is last.element]
-            taken = lines[: lines.index(last) + 1]
-            text = "".join(line_text(i.box) for i in taken)
-            hyphen = text.rstrip().endswith("\u2010") and not _ends_with_hyphen(last.element, counted(text))
-            count = counted(text) - (1 if hyphen else 0)
-            try:
-                head, tail = split_block(last.element, count, hyphen=hyphen)
-            except ValueError as exc:
-                self.notes.append(f"could not cut a paragraph for a figure: {exc}")
+            anchor = self._cut(last.element, lines[: lines.index(last) + 1], "for a figure")
+            if anchor is None:
                 return False
-            position = list(body).index(last.top)
-            body.remove(last.top)
-            body.insert(position, tail)
-            body.insert(position, head)
-            anchor = tail
         else:
             anchor = _next_sibling(body, last.top)
-        for item in run:
-            body.remove(item.top)
-            if anchor is None:
-                body.append(item.top)
-            else:
-                body.insert(list(body).index(anchor), item.top)
-            _add_class(item.top, "makeup-floated")
-            item.top.set("data-makeup", "deferred")
-        self.floated += len(run)
+        self._place(run, anchor, "deferred")
         return True
 
     # -- thin last pages
@@ -788,6 +757,20 @@ def _trim(chosen: list[Item], after: list[Item], least: int) -> list[Item]:
             continue
         break
     return chosen
+
+
+def _visible(element, lines: list) -> tuple[int, bool]:
+    """How many visible characters of ``element`` the laid-out ``lines`` show, and whether the last one
+    broke a word with a hyphen of its own (which the cut adds back)."""
+    text = "".join(line_text(line) for line in lines)
+    hyphen = text.rstrip().endswith("\u2010") and not _ends_with_hyphen(element, counted(text))
+    return counted(text) - (1 if hyphen else 0), hyphen
+
+
+def _previous_sibling(parent, child):
+    children = list(parent)
+    index = children.index(child)
+    return children[index - 1] if index else None
 
 
 def _ends_with_hyphen(element, count: int) -> bool:
