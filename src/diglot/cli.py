@@ -337,6 +337,10 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
     type=click.Choice(PARALLEL_LAYOUTS),
     help="Parallel edition: two columns a page, or facing pages (source left, translation right); default: print.parallel_layout, else columns.",
 )
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None,
+    help="Render the PDFs in this many processes (default: the number of cores); the output is the same for any number.",
+)
 @click.pass_obj
 @handle_errors
 def build(
@@ -348,6 +352,7 @@ def build(
     out: Path | None,
     pdf_variant: str | None,
     parallel_layout: str | None,
+    jobs: int | None,
 ) -> None:
     """Render the web, print and parallel editions into build/.
 
@@ -357,6 +362,9 @@ def build(
     in the other language of the parallel edition. The PDFs it makes are
     preflighted as they are laid out (see 'diglot preflight'): a release
     build fails on a preflight error, a draft build prints it and goes on.
+    A PDF whose inputs (its issue, its languages' catalogs, settings, theme,
+    fonts, diglot's code) did not change is neither rendered nor written
+    again; the others render in --jobs processes.
 
     \b
     Example:
@@ -389,6 +397,7 @@ def build(
         out=out,
         pdf_variant=pdf_variant,
         parallel_layout=parallel_layout,
+        jobs=jobs,
     )
     progress_cm, progress = _progress(ctx)
     with progress_cm:

@@ -15,16 +15,18 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import DiglotError, Location, Problems
-from ..fsutil import atomic_write
 from ..render.edition import Edition
 from ..render.parallel import Parity
 from ..render.parallel import report as parity_report
-from ..render.preflight import Finding, Inspector, merge
+from ..render.preflight import Finding, merge
 from ..render.web import SiteRenderer, parallel_pdf_path, pdf_path
 from ..source.manifest import read_publication
 from ..source.model import Periodical
 from ..theme import template_dirs
+from . import jobs
 from .cache import FORMATS
+from .jobs import Job
+from .keys import Keys, load_outputs, save_outputs
 
 
 @dataclass
@@ -36,6 +38,7 @@ class BuildOptions:
     out: Path | None = None
     pdf_variant: str | None = None
     parallel_layout: str | None = None  # default: the periodical's print.parallel_layout
+    jobs: int | None = None  # worker processes for the PDFs; default: the number of cores
 
 
 @dataclass
@@ -47,6 +50,8 @@ class BuildResult:
     #: A draft build's preflight findings, errors included: printed, never failing it
     #: (a release build puts them among its problems, where an error fails it).
     preflight: Problems = field(default_factory=Problems)
+    rendered: list[str] = field(default_factory=list)  # PDFs rendered (their inputs changed)
+    kept: list[str] = field(default_factory=list)  # PDFs left as they were
 
 
 #: progress(description, total) → a callable advancing that task by one step.
@@ -80,77 +85,109 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
     result = BuildResult(periodical, problems=problems)
     result.parity = _parity(periodical, issue_ids, by_lang, options.draft, problems)
 
-    pdfs: dict[str, bytes] = {}
-    if "pdf" in options.formats or "parallel" in options.formats:
-        from weasyprint.text.fonts import FontConfiguration
+    created = not out.exists()  # a failed first build leaves no output folder behind
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(out)
+    staging = out / f".pdf.new-{os.getpid()}"
+    staged: dict[str, str] = {}  # PDFs rendered by this build, waiting in the staging folder
+    outputs = load_outputs(root)
+    try:
+        if "pdf" in options.formats or "parallel" in options.formats:
+            staged = _render_pdfs(root, periodical, options, issue_ids, editions, by_lang, out, staging, outputs, problems, result, progress)
+        pages = _render_site(periodical, options, issue_ids, editions, out, problems, progress)
+        _check_complete(list(by_lang.values()), options.draft, problems)
+        problems.raise_if_errors()
+        # Everything rendered: the changed PDFs go in place (each in one rename), then the site.
+        for rel, path in staged.items():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, out / rel)
+            result.written.append(f"{_rel_out(root, out)}{rel}")
+        save_outputs(root, outputs)
+        if pages:
+            if _write_site(root, out, pages, editions):
+                result.written.append(f"{_rel_out(root, out)}site/")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not result.written:
+            shutil.rmtree(out, ignore_errors=True)
+    return result
 
-        from ..render.makeup import Report
-        from ..render.pdf import render_parallel, render_pdf
 
-        font_config = FontConfiguration()
+def _render_pdfs(root, periodical, options, issue_ids, editions, by_lang, out, staging, outputs, problems, result, progress) -> dict[str, str]:
+    """Render the PDFs whose inputs changed (the others stay as they are, not even rewritten), in
+    ``options.jobs`` processes; their problems, preflight findings and missing messages go to the build."""
+    variant_key = {"draft": options.draft, "pdf_variant": options.pdf_variant, "parallel_layout": options.parallel_layout}
+    keys = Keys(root, periodical, variant_key)
+    planned: list[tuple[Job, str]] = []
+    for edition in editions if "pdf" in options.formats else []:
+        for issue_id in issue_ids:
+            planned.append((Job(pdf_path(issue_id, edition.tag), "print", issue_id, edition.lang), keys.pdf(issue_id, [edition.lang], "print")))
+    if "parallel" in options.formats:
+        for issue_id in issue_ids:
+            planned.append((Job(parallel_pdf_path(issue_id), "parallel", issue_id), keys.pdf(issue_id, list(periodical.parallel_languages), "parallel")))
+    keys.hasher.save()
+    todo, kept = [], []
+    for job, key in planned:
+        record = outputs.get(_output_id(root, out, job.rel))
+        if record and record.get("key") == key and (out / job.rel).is_file():
+            kept.append(jobs.from_json(job, record))
+        else:
+            todo.append((job, key))
+    result.rendered = [job.rel for job, _ in todo]
+    result.kept = [done.job.rel for done in kept]
+    steps = {}
+    for job, _ in todo:
+        name = f"PDF {job.lang and by_lang[job.lang].tag or 'parallel'}"
+        steps.setdefault(name, 0)
+        steps[name] += 1
+    advance = {name: progress(name, count) for name, count in steps.items()}
+    if todo:
         # Layout allocates millions of short-lived objects; keep the collector
         # from walking everything read so far each time it runs.
         gc.collect()
         gc.freeze()
-        found: list[tuple[str, Finding]] = []  # preflight of each PDF, checked on the layout that is written
-        for edition in editions if "pdf" in options.formats else []:
-            step = progress(f"PDF {edition.tag}", len(issue_ids))
-            for issue_id in issue_ids:
-                issue, rel = periodical.issue(issue_id), pdf_path(issue_id, edition.tag)
-                inspector = Inspector(periodical, issue, f"the {edition.tag} print edition")
-                report = Report()
-                pdfs[rel] = render_pdf(periodical, edition, issue, font_config, options.pdf_variant, inspect=inspector, report=report)
-                found += _inspected(inspector, rel, pdfs[rel])
-                _makeup_warnings(issue, edition.tag, report, problems)
-                step()
-        if "parallel" in options.formats:
-            step = progress("PDF parallel", len(issue_ids))
-            for issue_id in issue_ids:
-                issue, rel = periodical.issue(issue_id), parallel_pdf_path(issue_id)
-                inspector = Inspector(periodical, issue, "the parallel edition")
-                report = Report()
-                pdfs[rel] = render_parallel(
-                    periodical, by_lang, issue, font_config, options.pdf_variant, options.parallel_layout, inspect=inspector, report=report
-                )
-                found += _inspected(inspector, rel, pdfs[rel])
-                _makeup_warnings(issue, "parallel", report, problems)
-                step()
-        result.preflight = _preflight(found, options.draft, problems)
+    context = jobs.Context(periodical, by_lang, options.pdf_variant, options.parallel_layout, staging)
+    workers = options.jobs or jobs.default_workers()
+    found: list[tuple[str, Finding]] = []
+    staged: dict[str, str] = {}
+    key_of = dict((job, key) for job, key in todo)
 
-    pages: dict[str, str] = {}
-    if "html" in options.formats:
-        with_pdf = "pdf" in options.formats or all(
-            (out / pdf_path(i, e.tag)).is_file() for i in issue_ids for e in editions
-        )
-        with_parallel = "parallel" in options.formats or all((out / parallel_pdf_path(i)).is_file() for i in issue_ids)
-        step = progress("web edition", 1)
-        pages = SiteRenderer(periodical, editions, with_pdf=with_pdf, with_parallel=with_parallel, issue_ids=issue_ids).render()
-        step()
-        if not periodical.base_url:
-            problems.warning(Location("periodical.yaml"), "no base_url: the Atom feeds, sitemap and canonical links are skipped")
+    def step(job: Job) -> None:
+        advance[f"PDF {job.lang and by_lang[job.lang].tag or 'parallel'}"]()
 
-    _check_complete(list(by_lang.values()), options.draft, problems)
-    problems.raise_if_errors()
-
-    for rel, data in pdfs.items():
-        atomic_write(out / rel, data)
-        result.written.append(f"{_rel_out(root, out)}{rel}")
-    if pages:
-        _write_site(root, out, pages, editions, pdfs)
-        result.written.append(f"{_rel_out(root, out)}site/")
-    return result
+    for done in [*kept, *jobs.run(context, [job for job, _ in todo], workers, step)]:
+        for problem in done.problems:
+            problems._add(problem)
+        found += [(done.job.rel, finding) for finding in done.findings]
+        for lang, missing in done.missing.items():
+            lookup = by_lang[lang].lookup
+            for item in missing:
+                if (item.location, item.msgid) not in {(m.location, m.msgid) for m in lookup.missing}:
+                    lookup.missing.append(item)
+        if done.staged is not None:
+            staged[done.job.rel] = done.staged
+            outputs[_output_id(root, out, done.job.rel)] = {"key": key_of[done.job], **jobs.to_json(done)}
+    result.preflight = _preflight(found, options.draft, problems)
+    return staged
 
 
-def _makeup_warnings(issue, tag: str, report, problems: Problems) -> None:
-    """What the page make-up could not mend, at the article, for the editor to shorten or lengthen."""
-    by_id = {f"article-{a.slug}": a for a in issue.articles}
-    for article_id, folio, what, amount in report.unresolved:
-        article = by_id.get(article_id)
-        where = Location(article.rel if article else issue.rel, 1, 1)
-        if what == "hole":
-            problems.warning(where, f"print edition {tag}, page {folio}: a hole of {amount:.1f} lines at the foot that no figure move could fill")
-        else:
-            problems.warning(where, f"print edition {tag}, page {folio}: the article ends on a page of {amount:.0f} line(s)")
+def _output_id(root: Path, out: Path, rel: str) -> str:
+    """An output's name in the key store: relative to the publication (a copied publication keeps its keys)."""
+    return os.path.relpath(out / rel, root)
+
+
+def _render_site(periodical, options, issue_ids, editions, out, problems, progress) -> dict[str, str]:
+    """Every page of the web edition, as strings (rendering them all is quick; writing is what the build spares)."""
+    if "html" not in options.formats:
+        return {}
+    with_pdf = "pdf" in options.formats or all((out / pdf_path(i, e.tag)).is_file() for i in issue_ids for e in editions)
+    with_parallel = "parallel" in options.formats or all((out / parallel_pdf_path(i)).is_file() for i in issue_ids)
+    step = progress("web edition", 1)
+    pages = SiteRenderer(periodical, editions, with_pdf=with_pdf, with_parallel=with_parallel, issue_ids=issue_ids).render()
+    step()
+    if not periodical.base_url:
+        problems.warning(Location("periodical.yaml"), "no base_url: the Atom feeds, sitemap and canonical links are skipped")
+    return pages
 
 
 def _rel_out(root: Path, out: Path) -> str:
@@ -168,11 +205,6 @@ def _parity(periodical: Periodical, issue_ids: list[str], by_lang: dict[str, Edi
         if not reported:
             problems.warning(mismatch.location, mismatch.message)
     return report
-
-
-def _inspected(inspector: Inspector, rel: str, pdf: bytes) -> list[tuple[str, Finding]]:
-    inspector.check_pdf(pdf)
-    return [(rel, finding) for finding in inspector.findings]
 
 
 def _preflight(found: list[tuple[str, Finding]], draft: bool, problems: Problems) -> Problems:
@@ -223,7 +255,7 @@ def _index_for_search(site: Path) -> None:
 
 def _remove_stale_staging(out: Path) -> None:
     """Staging folders left by a build that was killed (or a server stopped mid-rebuild)."""
-    for folder in sorted(out.glob(".site.*-*")):
+    for folder in sorted([*out.glob(".site.*-*"), *out.glob(".pdf.new-*")]):
         pid = folder.name.rsplit("-", 1)[1]
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
@@ -235,40 +267,67 @@ def _remove_stale_staging(out: Path) -> None:
             pass  # a live process of another user: not ours to touch
 
 
-def _write_site(root: Path, out: Path, pages: dict[str, str], editions: list[Edition], pdfs: dict[str, bytes]) -> None:
-    """Write the whole site into a fresh folder, then swap it in for the old one."""
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(out)
+def _write_site(root: Path, out: Path, pages: dict[str, str], editions: list[Edition]) -> bool:
+    """Put the new site together in a fresh folder, then swap it in for the old one.
+
+    A file whose content did not change is linked from the old site, not written again (it keeps its
+    date); the search index is made again only when a page changed. Returns whether anything changed.
+    """
+    site = out / "site"
     staging = out / f".site.new-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
+    changed = False
+
+    def put(rel: str, data: bytes) -> None:
+        nonlocal changed
+        target, current = staging / rel, site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if current.is_file() and current.stat().st_size == len(data) and current.read_bytes() == data:
+            os.link(current, target)
+        else:
+            target.write_bytes(data)
+            changed = True
+
     try:
         for rel, html in pages.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(html, encoding="utf-8")
-        assets = sorted(set().union(*(e.assets for e in editions)))
-        for rel in assets:
-            target = staging / "media" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / rel, target)
+            put(rel, html.encode("utf-8"))
+        for rel in sorted(set().union(*(e.assets for e in editions))):
+            put(f"media/{rel}", (root / rel).read_bytes())
         css = next((d / "web.css" for d in template_dirs(root) if (d / "web.css").is_file()), None)
         if css is not None:
-            (staging / "assets").mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(css, staging / "assets" / "web.css")
-        _index_for_search(staging)
+            put("assets/web.css", css.read_bytes())
         pdf_dir = out / "pdf"
         if pdf_dir.is_dir():
-            (staging / "pdf").mkdir(exist_ok=True)
-            for path in sorted(pdf_dir.glob("*.pdf")):
-                shutil.copyfile(path, staging / "pdf" / path.name)
-        site = out / "site"
+            for path in sorted(pdf_dir.glob("*.pdf")):  # the site's copies of the PDFs: links to them
+                target = staging / "pdf" / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, target)
+                current = site / "pdf" / path.name
+                changed = changed or not (current.is_file() and os.path.samefile(current, path))
+        stale = site.is_dir() and any(
+            not (staging / p.relative_to(site)).exists() for p in site.rglob("*") if p.is_file() and "pagefind" not in p.relative_to(site).parts
+        )
+        changed = changed or stale or not site.is_dir()
+        if not changed:
+            return False
+        index = site / "pagefind"
+        if index.is_dir() and not any(True for rel in pages if not (site / rel).is_file()) and _same_pages(site, staging, pages):
+            shutil.copytree(index, staging / "pagefind", copy_function=os.link)
+        else:
+            _index_for_search(staging)
         old = out / f".site.old-{os.getpid()}"
         if site.exists():
             os.replace(site, old)
         os.replace(staging, site)
         if old.exists():
             shutil.rmtree(old)
+        return True
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _same_pages(site: Path, staging: Path, pages: dict[str, str]) -> bool:
+    """True when every page is the very file the old site had (linked, not written): the index holds."""
+    return all(os.path.samefile(site / rel, staging / rel) for rel in pages)

@@ -67,6 +67,9 @@ def inputs(root: Path) -> list:
     builtin = builtin_templates()
     if builtin.resolve() != (root / "templates").resolve():
         _walk(builtin, builtin, found)
+    # diglot's own code: a build after changing it is a build, not "nothing changed".
+    package = Path(__file__).resolve().parent.parent
+    _walk(package, package, found)
     return found
 
 
