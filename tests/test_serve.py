@@ -16,7 +16,7 @@ import pytest
 
 from diglot.serve import DevServer
 
-from .conftest import REPO, copy_publication, run
+from .conftest import REPO, copy_publication, pdftotext, run
 
 PAGE = "/en/2026-10/editors-note/index.html"
 CATALOG = "locale/en/LC_MESSAGES/2026-10/editors-note.po"
@@ -204,3 +204,18 @@ def test_ctrl_c_stops_cleanly(publication):
             process.communicate()
     assert process.returncode == 0, err
     assert "Traceback" not in err and "stopped" in out
+
+
+def test_the_print_editions_of_the_issue_being_edited_follow_in_the_background(publication, start_server, lines):
+    server = start_server(languages=["en"])
+    served_pdf = publication / "build/serve/site/pdf/2026-10.en.pdf"
+    start = version(server)
+    catalog = publication / CATALOG
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace(f'msgstr "{OLD_TEXT}"', f'msgstr "{NEW_TEXT}"'), encoding="utf-8")
+    wait_for(lambda: version(server)["version"] > start["version"], "a rebuild after the catalog changed")
+    # The page reloads first; the draft PDF of that issue follows, and the site serves it.
+    wait_for(lambda: served_pdf.is_file() and NEW_TEXT in pdftotext(served_pdf), "the new translation in the served PDF", timeout=120)
+    with urllib.request.urlopen(server.url.rstrip("/") + "/pdf/2026-10.en.pdf", timeout=10) as response:
+        assert response.status == 200 and response.read().startswith(b"%PDF-")
+    assert "rendered the draft PDFs of 2026-10" in lines

@@ -253,6 +253,7 @@ class DevServer:
         self.quiet = quiet
         self.debug = debug
         self._lock = threading.Lock()  # one build at a time
+        self._pdf_lock = threading.Lock()  # one background PDF build at a time
         self._state_lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
@@ -327,6 +328,44 @@ class DevServer:
                 self.echo(f"built the draft web edition in {elapsed:.1f} s")
             return not errors
 
+    def refresh_pdfs(self, issue_ids: list[str]) -> threading.Thread | None:
+        """Render the draft PDFs of the issues being edited again, in the background, once the page has
+        reloaded; the served site offers them as soon as they are done. Returns the thread (None: nothing to do)."""
+        if not issue_ids or self._stopping.is_set():
+            return None
+        thread = threading.Thread(target=self._render_pdfs, args=(issue_ids,), name="diglot-serve-pdf", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return thread
+
+    def _render_pdfs(self, issue_ids: list[str]) -> None:
+        from .build.builder import BuildOptions, build
+
+        options = BuildOptions(issues=issue_ids, languages=self.languages, formats=("pdf", "parallel"), draft=True, out=self.out, jobs=1)
+        with self._pdf_lock:  # one at a time; a later change waits for the one under way
+            try:
+                result = build(self.root, options)
+            except (ProblemsFound, DiglotError) as exc:
+                if not self.quiet:
+                    self.echo(f"the print editions of {', '.join(issue_ids)} were not rendered: {exc}", err=True)
+                return
+            except Exception as exc:  # a bug must not stop the server
+                self.echo(f"error: internal error rendering PDFs: {type(exc).__name__}: {exc}", err=True)
+                return
+            # The served site links its PDFs (made by the web build); point them at the new ones.
+            for rel in result.written:
+                name = Path(rel).name
+                if not name.endswith(".pdf") or not self.site.is_dir():
+                    continue
+                target = self.site / "pdf" / name
+                target.parent.mkdir(exist_ok=True)
+                temporary = target.with_name(f".{name}.{os.getpid()}")
+                temporary.unlink(missing_ok=True)
+                os.link(self.out / "pdf" / name, temporary)
+                os.replace(temporary, target)
+            if not self.quiet and result.written:
+                self.echo(f"rendered the draft PDFs of {', '.join(issue_ids)}")
+
     # --- running ---------------------------------------------------------
 
     def start(self) -> None:
@@ -390,12 +429,29 @@ class DevServer:
                 if not self.quiet:
                     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
                     self.echo(f"changed: {shown}; rebuilding")
-                self.rebuild()
+                if self.rebuild():
+                    self.refresh_pdfs(_issues_of(names))
         except Exception as exc:  # never take the server down with the watcher
             if not self._stopping.is_set():
                 self.echo(f"error: watching for changes failed: {type(exc).__name__}: {exc}", err=True)
         finally:
             self._watching.set()
+
+
+def _issues_of(names: list[str]) -> list[str]:
+    """The issues that changed files belong to: their folder, or their catalogs."""
+    found = []
+    for name in names:
+        parts = name.split("/")
+        if len(parts) > 2 and parts[0] == "issues":
+            issue = parts[1]
+        elif len(parts) > 4 and parts[0] == "locale" and parts[2] == "LC_MESSAGES":
+            issue = parts[3]
+        else:
+            continue
+        if issue not in found:
+            found.append(issue)
+    return found
 
 
 def _default_echo(message: str, err: bool = False) -> None:

@@ -102,7 +102,8 @@ def build(root: Path, options: BuildOptions, progress: Progress = _no_progress) 
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, out / rel)
             result.written.append(f"{_rel_out(root, out)}{rel}")
-        save_outputs(root, outputs)
+        if staged:
+            save_outputs(root, outputs)
         if pages:
             if _write_site(root, out, pages, editions):
                 result.written.append(f"{_rel_out(root, out)}site/")
