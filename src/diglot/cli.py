@@ -411,6 +411,8 @@ def build(
         click.echo(result.parity.summary())
         for rel in result.written:
             click.echo(f"wrote {rel}")
+        if result.kept:
+            click.echo(f"kept {len(result.kept)} PDF(s) whose inputs did not change")
     state.save()
 
 

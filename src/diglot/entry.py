@@ -18,6 +18,8 @@ _VALUE_OPTIONS = {
     "--lang": "lang",
     "--pdf-variant": "pdf_variant",
     "--parallel-layout": "parallel_layout",
+    "-j": "jobs",  # the output is the same for any number of jobs: not part of the key
+    "--jobs": "jobs",
 }
 
 
@@ -37,7 +39,7 @@ def _noop_build(argv: list[str]) -> bool:
         return False
     from .build.cache import DEFAULT_FORMATS, FORMATS, PARALLEL_LAYOUTS, PDF_VARIANTS, State, options_key
 
-    options = {"formats": DEFAULT_FORMATS, "out": None, "lang": [], "pdf_variant": None, "parallel_layout": None, "draft": False, "issues": []}
+    options = {"formats": DEFAULT_FORMATS, "out": None, "lang": [], "pdf_variant": None, "parallel_layout": None, "draft": False, "issues": [], "jobs": None}
     i += 1
     while i < len(argv):
         token = argv[i]
@@ -61,6 +63,8 @@ def _noop_build(argv: list[str]) -> bool:
         return False
     if options["pdf_variant"] not in (None, *PDF_VARIANTS) or options["parallel_layout"] not in (None, *PARALLEL_LAYOUTS):
         return False
+    if options["jobs"] is not None and not (str(options["jobs"]).isdigit() and int(options["jobs"]) >= 1):
+        return False  # let the command line say what is wrong
     if root is None:
         start = Path.cwd().resolve()
         root = next((f for f in (start, *start.parents) if (f / "periodical.yaml").is_file()), None)
