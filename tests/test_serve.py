@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from diglot.serve import DevServer
+from diglot.serve import DevServer, own_authorities
 
 from .conftest import REPO, copy_publication, run
 
@@ -34,17 +34,25 @@ def fetch(server: DevServer, path: str) -> tuple[int, str]:
         return exc.code, exc.read().decode("utf-8", "replace")
 
 
-def raw_get(server: DevServer, path: str) -> tuple[int, bytes]:
-    """A request with the path sent exactly as written (urllib would not normalise it, but be sure)."""
+def raw_request(server: DevServer, path: str, hosts: list[str], method: str = "GET") -> http.client.HTTPResponse:
+    """``method path`` sent exactly as written, with these ``Host`` headers (none, one or more); the response read."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=TIMEOUT)
     try:
-        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", f"127.0.0.1:{server.port}")
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for host in hosts:
+            connection.putheader("Host", host)
         connection.endheaders()
         response = connection.getresponse()
-        return response.status, response.read()
+        response.body = response.read()
+        return response
     finally:
         connection.close()
+
+
+def raw_get(server: DevServer, path: str) -> tuple[int, bytes]:
+    """A request with the path sent exactly as written (urllib would not normalise it, but be sure)."""
+    response = raw_request(server, path, [f"127.0.0.1:{server.port}"])
+    return response.status, response.body
 
 
 def version(server: DevServer) -> dict:
@@ -167,6 +175,57 @@ def test_never_serves_files_outside_the_site(publication, start_server):
     assert status == 404
     status, body = raw_get(server, "/assets/web.css")
     assert status == 200 and b"data-diglot-serve" not in body  # only HTML gets the script
+
+
+def test_answers_only_its_own_host_names(publication, start_server):
+    """DNS rebinding: a page on evil.example points its name at 127.0.0.1; the browser still sends its Host."""
+    server = start_server()
+    port = server.port
+    draft = OLD_TEXT.encode()
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"LocalHost:{port}"):
+        response = raw_request(server, PAGE, [host])
+        assert response.status == 200, host
+        assert draft in response.body and b"data-diglot-serve" in response.body, host
+    assert json.loads(raw_request(server, "/__diglot__/version", [f"localhost:{port}"]).body)["errors"] == []
+
+    other_port = 1 if port != 1 else 2
+    refused = [
+        [f"evil.example:{port}"],
+        ["evil.example"],
+        [f"localhost.evil.example:{port}"],
+        [f"127.0.0.1.nip.io:{port}"],
+        [f"localhost:{other_port}"],  # another server's name, on this one's socket
+        ["127.0.0.1"],  # no port means port 80
+        ["localhost"],
+        [],  # no Host at all
+        [f"127.0.0.1:{port}", f"evil.example:{port}"],  # two
+    ]
+    for hosts in refused:
+        for path in (PAGE, "/", "/en/", "/assets/web.css", "/__diglot__/version", "/nothing-here"):
+            response = raw_request(server, path, hosts)
+            assert response.status == 421, (hosts, path, response.status)
+            assert response.getheader("Content-Type") == "text/plain; charset=utf-8"
+            assert response.body.startswith(b"421 Misdirected Request: diglot serve answers only to ")
+            assert len(response.body) < 300
+            assert draft not in response.body and b"<" not in response.body and b"version" not in response.body, (hosts, path)
+    head = raw_request(server, PAGE, [f"evil.example:{port}"], method="HEAD")
+    assert head.status == 421 and head.body == b""
+    # A target in absolute form names the host too.
+    response = raw_request(server, f"http://evil.example:{port}{PAGE}", [f"127.0.0.1:{port}"])
+    assert response.status == 421 and draft not in response.body
+    # The refusal says where the draft is.
+    assert raw_request(server, "/", [f"evil.example:{port}"]).body.decode() == (
+        f"421 Misdirected Request: diglot serve answers only to 127.0.0.1:{port}, [::1]:{port}, localhost:{port}; "
+        f"open http://127.0.0.1:{port}/\n"
+    )
+
+
+def test_own_host_names():
+    assert own_authorities("127.0.0.1", 8000) == {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    assert own_authorities("127.0.0.2", 8000) == {"127.0.0.1:8000", "localhost:8000", "[::1]:8000", "127.0.0.2:8000"}
+    assert "[::1]:8000" in own_authorities("0:0:0:0:0:0:0:1", 8000)
+    # Browsers leave out port 80, and only port 80.
+    assert own_authorities("127.0.0.1", 80) == {"127.0.0.1:80", "localhost:80", "[::1]:80", "127.0.0.1", "localhost", "[::1]"}
 
 
 def test_a_failed_first_build_is_shown_and_then_replaced(publication, start_server):
