@@ -29,7 +29,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402  (after the skip)
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402  (after the skip)
 
 from .conftest import REPO, SAMPLE_ARTICLES  # noqa: E402
 
@@ -60,6 +60,9 @@ PAGES = (
     + [f"{tag}/search/index.html" for tag in TAGS]
 )
 MAX_SCREENSHOT = 600 * 1024
+# How long any wait for the page's state may take (ms): generous, for a loaded machine.
+# Tests wait for the state they assert, never for a fixed time.
+TIMEOUT = 30_000
 
 
 # --- fixtures -----------------------------------------------------------------
@@ -133,7 +136,7 @@ def contexts(browser, outside_requests, local_requests):
     def get(width: int):
         if width not in made:
             context = browser.new_context(viewport={"width": width, "height": HEIGHT}, device_scale_factor=1)
-            context.set_default_timeout(10_000)
+            context.set_default_timeout(TIMEOUT)
             context.route("**/*", guard)
             made[width] = context
         return made[width]
@@ -248,6 +251,8 @@ def test_tab_first_reaches_a_visible_skip_link(new_page, server, tag, text, widt
     skip = page.locator("a.skip-link")
     assert skip.get_attribute("href") == "#main"
     page.keyboard.press("Tab")
+    # Focus moves with the key's default action: wait for it before reading it.
+    expect(skip).to_be_focused(timeout=TIMEOUT)
     focused = page.evaluate(
         "[document.activeElement.className, document.activeElement.textContent.trim()]"
     )
@@ -378,6 +383,11 @@ def test_screenshots_of_the_parallel_view(new_page, server, screenshot_dir, widt
     assert shot_height >= HEIGHT
 
 
+# Pagefind's results are shown and none of them is still loading.
+SEARCH_DONE = """() => document.querySelector('.pagefind-ui__result-link') !== null &&
+  document.querySelector('.pagefind-ui__results .pagefind-ui__loading') === null"""
+
+
 @pytest.mark.parametrize(
     ("tag", "query", "expected"),
     [
@@ -391,7 +401,9 @@ def test_search_finds_the_right_article(new_page, server, tag, query, expected):
     page = new_page(1280)
     goto(page, server, f"{tag}/search/index.html")
     page.fill(".pagefind-ui__search-input", query)
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    # Pagefind renders placeholders first and fills each result in as its fragment arrives:
+    # wait until every result shown is complete, so the checks below see all of them.
+    page.wait_for_function(SEARCH_DONE, timeout=TIMEOUT)
     links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
     assert any(f"/{tag}/{ISSUE}/{expected}/" in link for link in links), links
     assert not [link for link in links if "/parallel/" in link], f"parallel views in the results: {links}"
@@ -400,8 +412,6 @@ def test_search_finds_the_right_article(new_page, server, tag, query, expected):
 
 def test_serve_shows_an_edited_paragraph(browser, tmp_path):
     """diglot serve in the browser: edit a translation, the open page reloads itself with the new text."""
-    import time
-
     from diglot.serve import DevServer
 
     from .conftest import copy_publication
@@ -411,18 +421,19 @@ def test_serve_shows_an_edited_paragraph(browser, tmp_path):
     server.start()
     try:
         context = browser.new_context(viewport={"width": 1280, "height": HEIGHT})
-        page = context.new_page()
-        page.goto(f"{server.url.rstrip('/')}/en/{ISSUE}/editors-note/index.html")
-        assert "Letters, criticism and submissions are all welcome." in page.content()
-        po = root / f"locale/en/LC_MESSAGES/{ISSUE}/editors-note.po"
-        text = po.read_text(encoding="utf-8")
-        assert "Letters, criticism and submissions are all welcome." in text
-        po.write_text(text.replace("Letters, criticism and submissions are all welcome.", "Letters and submissions are welcome, always."), encoding="utf-8")
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and "Letters and submissions are welcome, always." not in page.content():
-            time.sleep(0.5)
-        assert "Letters and submissions are welcome, always." in page.content()
-        context.close()
+        try:
+            page = context.new_page()
+            page.goto(f"{server.url.rstrip('/')}/en/{ISSUE}/editors-note/index.html")
+            assert "Letters, criticism and submissions are all welcome." in page.content()
+            po = root / f"locale/en/LC_MESSAGES/{ISSUE}/editors-note.po"
+            text = po.read_text(encoding="utf-8")
+            assert "Letters, criticism and submissions are all welcome." in text
+            po.write_text(text.replace("Letters, criticism and submissions are all welcome.", "Letters and submissions are welcome, always."), encoding="utf-8")
+            # The rebuild and the page's own reload take their time: wait for the new text
+            # itself (the assertion retries across the reload).
+            expect(page.locator("body")).to_contain_text("Letters and submissions are welcome, always.", timeout=TIMEOUT)
+        finally:
+            context.close()
     finally:
         server.stop()
 

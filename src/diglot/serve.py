@@ -14,6 +14,13 @@ response gets a small script before ``</body>`` that polls
 after every rebuild, successful or not. Nothing of this reaches the files
 on disk: the templates and the built pages stay as ``diglot build`` makes
 them.
+
+The server answers only requests addressed to it by one of its own names
+(:func:`own_authorities`); any other ``Host`` gets 421 Misdirected Request
+and nothing of the site. Listening on loopback alone does not keep drafts
+private: with DNS rebinding a page on another site can point its own host
+name at 127.0.0.1 and read what the browser fetches from it, but the
+browser still sends that other name as ``Host``.
 """
 
 from __future__ import annotations
@@ -75,6 +82,26 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def own_authorities(host: str, port: int) -> frozenset[str]:
+    """The ``Host`` values that name a server listening on ``host``:``port`` (lowercase).
+
+    127.0.0.1, localhost and [::1] with the port, and ``host`` itself when it
+    is another loopback address. Without a port only on port 80, where
+    browsers leave the port out.
+    """
+    names = {"127.0.0.1", "localhost", "[::1]"}
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        names.add(host.lower())
+    else:
+        names.add(f"[{address.compressed}]" if address.version == 6 else address.compressed)
+    authorities = {f"{name}:{port}" for name in names}
+    if port == 80:
+        authorities |= names
+    return frozenset(authorities)
 
 
 def error_banner(errors: list[str]) -> bytes:
@@ -143,14 +170,43 @@ class _Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
-        if self._own_url():
+        if self._misdirected() or self._own_url():
             return
         super().do_GET()
 
     def do_HEAD(self) -> None:
-        if self._own_url():
+        if self._misdirected() or self._own_url():
             return
         super().do_HEAD()
+
+    def _misdirected(self) -> bool:
+        """Answer 421 unless the request names this server; True when it did.
+
+        Exactly one ``Host`` header, one of the server's own names; a request
+        target in absolute form (``GET http://host:port/...``) must name it too.
+        A request without ``Host`` (only HTTP/1.0 clients may omit it) is refused
+        alike: every browser and HTTP tool sends one.
+        """
+        own = own_authorities(self.dev.host, self.dev.port)
+        hosts = [h.strip().lower() for h in self.headers.get_all("Host") or []]
+        target = urllib.parse.urlsplit(self.path)
+        named = hosts + ([target.netloc.lower()] if target.scheme else [])
+        if len(hosts) == 1 and all(name in own for name in named):
+            return False
+        body = (
+            f"421 Misdirected Request: diglot serve answers only to {', '.join(sorted(own))}; "
+            f"open {self.dev.url}\n"
+        ).encode()
+        self.close_connection = True
+        self.send_response(HTTPStatus.MISDIRECTED_REQUEST)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return True
 
     def _own_url(self) -> bool:
         path = urllib.parse.urlsplit(self.path).path
