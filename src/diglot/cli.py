@@ -225,8 +225,10 @@ def _units_and_languages(ctx: Context, issues: tuple[str, ...], lang: tuple[str,
 def stats(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json: bool) -> None:
     """How far each edition is: translated, fuzzy and untranslated messages and source words.
 
-    Per catalog, per issue and per language. Fuzzy never counts as
-    translated; Han characters count one word each.
+    Per catalog, per issue and per language, then per translator assigned
+    in issue.yaml (an article with two translators counts for both;
+    "(unassigned)" sums articles nobody is assigned to). Fuzzy never counts
+    as translated; Han characters count one word each.
 
     \b
     Example:
@@ -236,7 +238,7 @@ def stats(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
     from .catalog import stats as stats_module
 
     periodical, units, languages, problems = _units_and_languages(ctx, issues, lang)
-    result = stats_module.compute(periodical.root, units, languages, problems)
+    result = stats_module.compute(periodical.root, units, languages, problems, issues=periodical.issues)
     echo_problems(problems)
     if as_json:
         click.echo(json.dumps(stats_module.as_json(result), ensure_ascii=False, indent=2))
@@ -282,6 +284,32 @@ def _print_stats(result) -> None:
         row(f"all {stats.lang}", stats.total, "bold")
         console.print(table)
         console.print()
+    _print_translators(console, result)
+
+
+def _print_translators(console, result) -> None:
+    from rich.table import Table
+
+    if not any(stats.translators for stats in result):
+        return
+    table = Table(title="by translator", title_justify="left", show_edge=False, pad_edge=False)
+    for name in ("translator", "language", "articles"):
+        table.add_column(name, no_wrap=True, justify="right" if name == "articles" else "left")
+    table.add_column("messages (translated / fuzzy / untranslated)", justify="right", no_wrap=True)
+    table.add_column("source words (same)", justify="right", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    for stats in result:
+        for person in stats.translators:
+            c = person.counts
+            table.add_row(
+                person.label,
+                stats.lang,
+                str(len(person.articles)),
+                f"{c.translated} / {c.fuzzy} / {c.untranslated}",
+                f"{c.words_translated} / {c.words_fuzzy} / {c.words_untranslated}",
+                f"{c.percent:.1f}",
+            )
+    console.print(table)
 
 
 @main.command()

@@ -5,6 +5,11 @@ the catalogs, so a catalog that ``diglot update`` has not caught up with
 counts its new messages as untranslated. Fuzzy never counts as translated.
 Words: English (and other space-separated) words and numbers count one
 each; every Han character counts one.
+
+Article catalogs are also summed per translator (the manifest's
+``translators: {<lang>: [ids]}``), so an editor sees who is behind: an
+article with two translators counts in full for both, and articles nobody is
+assigned to for a language are summed as unassigned.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problems
+from ..source.model import Issue
 from ..source import markdown
 from .catalogs import Unit, po_rel, read_po
 
@@ -79,9 +85,27 @@ class CatalogStats:
 
 
 @dataclass
+class TranslatorStats:
+    """What one translator (``id`` None: nobody) is assigned in one language."""
+
+    id: str | None
+    name: str | None  # in the target language if the manifest gives it
+    lang: str
+    articles: list[str] = field(default_factory=list)  # domains, in publication order
+    counts: Counts = field(default_factory=Counts)
+
+    @property
+    def label(self) -> str:
+        if self.id is None:
+            return "(unassigned)"
+        return f"{self.name} ({self.id})" if self.name and self.name != self.id else self.id
+
+
+@dataclass
 class LanguageStats:
     lang: str
     catalogs: list[CatalogStats] = field(default_factory=list)
+    translators: list[TranslatorStats] = field(default_factory=list)
 
     @property
     def total(self) -> Counts:
@@ -99,7 +123,10 @@ class LanguageStats:
         return out
 
 
-def compute(root: Path, units: list[Unit], languages: list[str], problems: Problems) -> list[LanguageStats]:
+def compute(
+    root: Path, units: list[Unit], languages: list[str], problems: Problems, issues: list[Issue] | None = None
+) -> list[LanguageStats]:
+    """Counts per catalog of each language; with ``issues``, also per translator of their articles."""
     result = []
     for lang in languages:
         stats = LanguageStats(lang)
@@ -124,8 +151,46 @@ def compute(root: Path, units: list[Unit], languages: list[str], problems: Probl
                     state = "untranslated"
                 item.counts.add(state, source_words(message.msgid))
             stats.catalogs.append(item)
+        if issues is not None:
+            stats.translators = by_translator(stats, issues)
         result.append(stats)
     return result
+
+
+def contributor_name(issue: Issue, contributor_id: str, lang: str) -> str | None:
+    """A contributor's name as the ``lang`` edition shows it, else as the manifest first gives it."""
+    contributor = issue.contributors.get(contributor_id)
+    if contributor is None:
+        return None
+    name = contributor.name
+    if name.values:
+        return name.values.get(lang) or next(iter(name.values.values()), None)
+    return name.source
+
+
+def by_translator(stats: LanguageStats, issues: list[Issue]) -> list[TranslatorStats]:
+    """The language's article catalogs summed per assigned translator.
+
+    In order of each translator's first article (issues by id, articles in
+    manifest order, as the catalogs are); "(unassigned)" last. Theme,
+    periodical and issue catalogs are nobody's assignment and are left out.
+    """
+    articles = {a.domain: (issue, a) for issue in issues for a in issue.articles}
+    people: dict[str | None, TranslatorStats] = {}
+    for catalog in stats.catalogs:
+        if catalog.kind != "article" or catalog.domain not in articles:
+            continue
+        issue, article = articles[catalog.domain]
+        ids = article.translators.get(stats.lang) or [None]
+        for tid in dict.fromkeys(ids):  # an id listed twice counts once
+            person = people.get(tid)
+            if person is None:
+                name = contributor_name(issue, tid, stats.lang) if tid is not None else None
+                person = people[tid] = TranslatorStats(tid, name, stats.lang)
+            person.articles.append(catalog.domain)
+            person.counts += catalog.counts
+    unassigned = people.pop(None, None)
+    return list(people.values()) + ([unassigned] if unassigned else [])
 
 
 def as_json(result: list[LanguageStats]) -> dict:
@@ -137,6 +202,9 @@ def as_json(result: list[LanguageStats]) -> dict:
                 "catalogs": [
                     {"domain": c.domain, "path": c.path, "kind": c.kind, "issue": c.issue, **c.counts.as_json()}
                     for c in stats.catalogs
+                ],
+                "translators": [
+                    {"id": t.id, "name": t.name, "articles": t.articles, **t.counts.as_json()} for t in stats.translators
                 ],
             }
             for stats in result
