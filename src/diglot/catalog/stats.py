@@ -158,7 +158,7 @@ def compute(
 
 
 def contributor_name(issue: Issue, contributor_id: str, lang: str) -> str | None:
-    """A contributor's name as the ``lang`` edition shows it, else as the manifest first gives it."""
+    """A contributor's name from its mapping's ``lang`` entry (else its first); a plain string as written."""
     contributor = issue.contributors.get(contributor_id)
     if contributor is None:
         return None
