@@ -471,7 +471,7 @@ def _fill(entry: pofile.Entry, memories: list[Memory], own_rel: str, counts: Mer
         hit = tm.get(entry.msgid, own_rel)
         if hit is not None:
             entry.msgstr = hit[0]
-            entry.tcomments = [*entry.tcomments, MEMORY_COMMENT + hit[1]]
+            entry.tcomments = _with_comment(entry.tcomments, MEMORY_COMMENT + hit[1])
             counts.memory_exact += 1
             return True
     for tm in memories:
@@ -480,10 +480,14 @@ def _fill(entry: pofile.Entry, memories: list[Memory], own_rel: str, counts: Mer
             entry.msgstr = close[1]
             entry.flags = ["fuzzy", *entry.flags]
             entry.previous_msgid = close[0]
-            entry.tcomments = [*entry.tcomments, MEMORY_COMMENT + close[2]]
+            entry.tcomments = _with_comment(entry.tcomments, MEMORY_COMMENT + close[2])
             counts.memory_fuzzy += 1
             return True
     return False
+
+
+def _with_comment(comments: list[str], comment: str) -> list[str]:
+    return comments if comment in comments else [*comments, comment]
 
 
 def _match_changed(unit, old_entries, live, used, pending, result, counts) -> None:

@@ -76,6 +76,17 @@ def segment_text(seg: etree._Element) -> str:
     return "".join(parts)
 
 
+def _entity_declaration(data: bytes) -> tuple[int, int] | None:
+    """(line, column) of an ``<!ENTITY`` in the DOCTYPE, in any of the encodings XML allows without a declaration."""
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+        doctype = data.find("<!DOCTYPE".encode(encoding))
+        entity = data.find("<!ENTITY".encode(encoding), max(doctype, 0))
+        if doctype >= 0 and entity >= 0:
+            before = data[:entity].decode(encoding, errors="replace").lstrip("\ufeff")
+            return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    return None
+
+
 def read_tmx(data: bytes, where: str, problems: Problems) -> list[TranslationUnit]:
     """The translation units of a TMX file; every problem is reported at ``where:line:col``.
 
@@ -84,6 +95,14 @@ def read_tmx(data: bytes, where: str, problems: Problems) -> list[TranslationUni
     """
     from lxml import etree
 
+    # Refused before parsing: libxml2 would otherwise still read the declarations.
+    declared = _entity_declaration(data)
+    if declared is not None:
+        problems.error(
+            Location(where, *declared),
+            "the file declares XML entities, which diglot refuses in a translation memory; export it again without a DOCTYPE",
+        )
+        return []
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -97,14 +116,6 @@ def read_tmx(data: bytes, where: str, problems: Problems) -> list[TranslationUni
     except LookupError:
         text = data.decode("utf-8", errors="replace")
     lines = text.lstrip("\ufeff").splitlines()
-    dtd = docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        line = next((i + 1 for i, value in enumerate(lines) if "<!ENTITY" in value), 1)
-        problems.error(
-            Location(where, line, _column(lines, line, "<!ENTITY")),
-            "the file declares XML entities, which diglot refuses in a translation memory; export it again without a DOCTYPE",
-        )
-        return []
     if root.tag != "tmx":
         problems.error(
             Location(where, root.sourceline or 1, _column(lines, root.sourceline or 1, "<")),
@@ -152,12 +163,12 @@ def read_tmx(data: bytes, where: str, problems: Problems) -> list[TranslationUni
 @lru_cache(maxsize=None)
 def _parts(tag: str) -> tuple[str, str, str] | None:
     """(language, script, territory) of a BCP 47 tag or CLDR id, the script filled from likely subtags."""
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
     from babel.core import get_global
 
     try:
         loc = Locale.parse(tag.replace("-", "_"))
-    except (ValueError, TypeError, LookupError):
+    except (UnknownLocaleError, ValueError, TypeError, LookupError):
         return None
     script = loc.script
     if not script:
