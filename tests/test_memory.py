@@ -207,6 +207,15 @@ def test_memoq_and_trados_memories_import_and_fill(pub):
             assert now[msgid].msgstr == entry.msgstr
 
 
+def test_a_utf_16_memory_imports(pub, tmp_path):
+    text = (TMX / "Trados Studio ACME.tmx").read_bytes().decode("utf-8-sig").replace('encoding="utf-8"', 'encoding="UTF-16"')
+    path = tmp_path / "utf16.tmx"
+    path.write_bytes(text.encode("utf-16"))
+    result = run("--root", str(pub), "memory", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "(2 translation units" in result.output
+
+
 def test_language_tags_map_to_the_publication_languages():
     languages = ["zh_Hans", "en"]
     for tag in ("zh-CN", "ZH-CN", "zh-cn", "zh-Hans", "zh", "zh-Hans-CN", "zh_Hans"):

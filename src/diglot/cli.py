@@ -172,7 +172,8 @@ def update(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...]) -> None
 
     Changed blocks keep their old translation marked fuzzy (with the previous
     msgid); new blocks are filled from the translation memory (every other
-    catalog of the language) where it has them; removed blocks become
+    catalog of the language, then the TMX files kept by 'diglot memory
+    import', which also fill untranslated messages) where it has them; removed blocks become
     obsolete (#~). A catalog that does not parse is reported and left alone.
 
     \b
@@ -339,7 +340,13 @@ def memory() -> None:
 @click.pass_obj
 @handle_errors
 def memory_export(ctx: Context, file: Path, issues: tuple[str, ...], lang: tuple[str, ...]) -> None:
-    """Write every translated, non-fuzzy message (of the ISSUEs named, or all catalogs) as TMX 1.4 to FILE."""
+    """Write every translated, non-fuzzy message (of the ISSUEs named, or all catalogs) as TMX 1.4 to FILE.
+
+    \b
+    Example:
+      diglot memory export creative2030.tmx
+      diglot memory export 2026-10.en.tmx -l en 2026-10
+    """
     from .catalog.memory import export_tmx
     from .fsutil import atomic_write
     from .source.manifest import read_publication
@@ -359,7 +366,12 @@ def memory_export(ctx: Context, file: Path, issues: tuple[str, ...], lang: tuple
 @click.pass_obj
 @handle_errors
 def memory_import(ctx: Context, file: Path, name: str | None) -> None:
-    """Check a TMX file (from diglot, memoQ, Trados Studio, ...) and keep it in locale/memory/ for 'diglot update'."""
+    """Check a TMX file (from diglot, memoQ, Trados Studio, ...) and keep it in locale/memory/ for 'diglot update'.
+
+    \b
+    Example:
+      diglot memory import ~/Downloads/ACME-memoQ.tmx --name acme
+    """
     from .catalog.memory import NAME_RE, import_tmx, memory_name
     from .source.manifest import read_publication
 

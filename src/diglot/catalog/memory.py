@@ -20,13 +20,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__, locales
 from ..errors import Location, Problems
 from ..fsutil import atomic_write
 from .catalogs import THEME_LANG, Memory, read_po
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MEMORY_DIR = "locale/memory"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -160,7 +164,7 @@ def read_tmx(data: bytes, where: str, problems: Problems) -> list[TranslationUni
 # --- languages ---------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parts(tag: str) -> tuple[str, str, str] | None:
     """(language, script, territory) of a BCP 47 tag or CLDR id, the script filled from likely subtags."""
     from babel import Locale, UnknownLocaleError
