@@ -172,7 +172,8 @@ def update(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...]) -> None
 
     Changed blocks keep their old translation marked fuzzy (with the previous
     msgid); new blocks are filled from the translation memory (every other
-    catalog of the language) where it has them; removed blocks become
+    catalog of the language, then the TMX files kept by 'diglot memory
+    import', which also fill untranslated messages) where it has them; removed blocks become
     obsolete (#~). A catalog that does not parse is reported and left alone.
 
     \b
@@ -347,6 +348,73 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=bool(errors))
     if errors:
         sys.exit(1)
+
+
+@main.group()
+def memory() -> None:
+    """Translation memories in TMX 1.4: export the publication's, import others'.
+
+    \b
+    Example:
+      diglot memory export creative2030.tmx -l en
+      diglot memory import ~/acme-memoq.tmx --name acme
+    """
+
+
+@memory.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("issues", nargs=-1)
+@click.option("-l", "--lang", multiple=True, help="Only translations into this language (repeatable).")
+@click.pass_obj
+@handle_errors
+def memory_export(ctx: Context, file: Path, issues: tuple[str, ...], lang: tuple[str, ...]) -> None:
+    """Write every translated, non-fuzzy message (of the ISSUEs named, or all catalogs) as TMX 1.4 to FILE.
+
+    \b
+    Example:
+      diglot memory export creative2030.tmx
+      diglot memory export 2026-10.en.tmx -l en 2026-10
+    """
+    from .catalog.memory import export_tmx
+    from .fsutil import atomic_write
+    from .source.manifest import read_publication
+
+    root = ctx.root
+    periodical, problems = read_publication(root, list(issues) or [], articles=False)
+    if issues:
+        problems.raise_if_errors()
+    exported = export_tmx(root, _languages(periodical, lang), periodical.default_language, list(issues) or None)
+    atomic_write(file, exported.data)
+    click.echo(f"wrote {file} ({exported.units} translation units)")
+
+
+@memory.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", help="Keep it as locale/memory/NAME.tmx (default: the file's name; a-z, 0-9 and -).")
+@click.pass_obj
+@handle_errors
+def memory_import(ctx: Context, file: Path, name: str | None) -> None:
+    """Check a TMX file (from diglot, memoQ, Trados Studio, ...) and keep it in locale/memory/ for 'diglot update'.
+
+    \b
+    Example:
+      diglot memory import ~/Downloads/ACME-memoQ.tmx --name acme
+    """
+    from .catalog.memory import NAME_RE, import_tmx, memory_name
+    from .source.manifest import read_publication
+
+    if name is not None and not NAME_RE.match(name):
+        raise click.BadParameter(f"'{name}' is not a memory name; use lowercase letters, digits and '-'", param_hint="--name")
+    name = name or memory_name(file.stem)
+    if not name:
+        raise click.BadParameter(f"no memory name can be made of '{file.name}'; pass one", param_hint="--name")
+    root = ctx.root
+    periodical, _ = read_publication(root, only=[], articles=False)
+    problems = Problems()
+    rel, usable = import_tmx(root, file, name, str(file), list(periodical.languages), problems)
+    problems.raise_if_errors()
+    echo_problems(problems)
+    click.echo(f"kept {file} as {rel} ({usable} translation units in the publication's languages); 'diglot update' uses it")
 
 
 @main.command()

@@ -13,8 +13,10 @@ Merging never loses a translation:
   broken by position in the document) gives its translation, marked fuzzy,
   with the old msgid as ``#| msgid``;
 - new block with no similar old one: the translation memory (every other
-  catalog of the language) fills an exact hit, marked by a translator
-  comment naming its source, or a close one as fuzzy;
+  catalog of the language, then the memories imported into
+  ``locale/memory/``) fills an exact hit, marked by a translator comment
+  naming its source, or a close one as fuzzy;
+- untranslated block: the imported memories fill it the same way;
 - removed block: obsolete (``#~``), with its translation.
 """
 
@@ -367,12 +369,15 @@ def merge(
     title: str,
     memory: "Memory | Callable[[], Memory] | None" = None,
     own_rel: str = "",
+    imported: "Memory | None" = None,
 ) -> tuple[pofile.Catalog, MergeCounts]:
     """The catalog for ``unit`` in ``lang``: the template's messages with every old translation kept.
 
     ``memory`` is a :class:`Memory` or a function returning one; it is only
     called when a new block has no similar old block in this catalog, and
-    its entries from ``own_rel`` (this catalog) are ignored.
+    its entries from ``own_rel`` (this catalog) are ignored. ``imported``
+    (the memories kept in ``locale/memory/``, from the unit's language into
+    ``lang``) is consulted after it, and also fills untranslated messages.
     """
     counts = MergeCounts()
     catalog = pofile.Catalog()
@@ -401,18 +406,24 @@ def merge(
             result.append(None)
             continue
         used.add(message.key)
-        result.append(_keep(found, message))
+        entry = _keep(found, message)
+        if imported is not None and message.msgid_plural is None and not entry.msgstr and not entry.fuzzy and _fill(entry, [imported], own_rel, counts):
+            result.append(entry)
+            continue
+        result.append(entry)
         counts.kept += 1
 
     if pending:
         _match_changed(unit, old_entries, live, used, pending, result, counts)
     still = [i for i in pending if result[i] is None]
-    if still and memory is not None:
-        tm = memory() if callable(memory) else memory
+    if still and (memory is not None or imported is not None):
+        memories = [memory() if callable(memory) else memory] if memory is not None else []
+        if imported is not None:
+            memories.append(imported)
         for index in still:
             message = unit.messages[index]
             if message.msgid_plural is not None:
-                plural = tm.plurals.get(message.msgid)
+                plural = memories[0].plurals.get(message.msgid)
                 if plural is not None and plural[1] != own_rel:
                     entry = _entry(message)
                     entry.msgstr_plural = dict(plural[0])
@@ -420,21 +431,8 @@ def merge(
                     counts.memory_exact += 1
                     result[index] = entry
                 continue
-            hit = tm.get(message.msgid, own_rel)
             entry = _entry(message)
-            if hit is not None:
-                entry.msgstr = hit[0]
-                entry.tcomments = [MEMORY_COMMENT + hit[1]]
-                counts.memory_exact += 1
-                result[index] = entry
-                continue
-            close = tm.close(message.msgid, own_rel)
-            if close is not None:
-                entry.msgstr = close[1]
-                entry.flags = ["fuzzy", *entry.flags]
-                entry.previous_msgid = close[0]
-                entry.tcomments = [MEMORY_COMMENT + close[2]]
-                counts.memory_fuzzy += 1
+            if _fill(entry, memories, own_rel, counts):
                 result[index] = entry
     for index in pending:
         if result[index] is None:
@@ -465,6 +463,31 @@ def merge(
             entries.append(entry)
     catalog.entries = entries
     return catalog, counts
+
+
+def _fill(entry: pofile.Entry, memories: list[Memory], own_rel: str, counts: MergeCounts) -> bool:
+    """Translate ``entry`` from the first memory with an exact hit, else the first with a close one (fuzzy)."""
+    for tm in memories:
+        hit = tm.get(entry.msgid, own_rel)
+        if hit is not None:
+            entry.msgstr = hit[0]
+            entry.tcomments = _with_comment(entry.tcomments, MEMORY_COMMENT + hit[1])
+            counts.memory_exact += 1
+            return True
+    for tm in memories:
+        close = tm.close(entry.msgid, own_rel)
+        if close is not None:
+            entry.msgstr = close[1]
+            entry.flags = ["fuzzy", *entry.flags]
+            entry.previous_msgid = close[0]
+            entry.tcomments = _with_comment(entry.tcomments, MEMORY_COMMENT + close[2])
+            counts.memory_fuzzy += 1
+            return True
+    return False
+
+
+def _with_comment(comments: list[str], comment: str) -> list[str]:
+    return comments if comment in comments else [*comments, comment]
 
 
 def _match_changed(unit, old_entries, live, used, pending, result, counts) -> None:

@@ -31,6 +31,7 @@ from ..errors import Problems
 from ..fsutil import atomic_write
 from ..source.manifest import read_article, read_publication
 from ..source.model import Article, Periodical
+from . import memory as memories
 from . import pofile
 from .catalogs import (
     THEME_LANG,
@@ -131,6 +132,7 @@ class _Context:
         self.title = title
         self.cache = cache
         self._memories: dict[str, Memory] = {}
+        self.imported: memories.Memories | None = None  # locale/memory/*.tmx, read once in _run
 
     def memory(self, lang: str) -> Memory:
         if lang not in self._memories:
@@ -200,7 +202,8 @@ def _process_unit(ctx: _Context, unit: Unit, fingerprint: list) -> _Result:
                 result.fingerprint = None  # retry next time, once the catalog is fixed
                 continue
             old_text = "\n".join(old.lines)  # the text it was parsed from
-        catalog, counts = merge(old, unit, lang, result.pot_date, ctx.title, memory=lambda lang=lang: ctx.memory(lang), own_rel=rel)
+        imported = ctx.imported.get(unit.source_lang, lang) if ctx.imported else None
+        catalog, counts = merge(old, unit, lang, result.pot_date, ctx.title, memory=lambda lang=lang: ctx.memory(lang), own_rel=rel, imported=imported)
         text = pofile.dump(catalog)
         if text != old_text:
             atomic_write(path, text)
@@ -282,9 +285,13 @@ def _run(root: Path, issues: list[str] | None, languages: list[str] | None) -> U
         return report
     languages = list(languages or [])
     title = title_of(periodical)
-    key = json.dumps([__version__, title])
+    # A new or changed memory in locale/memory/ re-merges every catalog.
+    kept_memories = memories.fingerprint(root)
+    key = json.dumps([__version__, title, kept_memories])
     cache = _load_cache(root, key)
     ctx = _Context(root, languages, title, cache)
+    if kept_memories and languages:
+        ctx.imported = memories.load(root, list(periodical.languages), report.problems)
     results: list[_Result] = []
 
     # The theme: cached on the templates' file stats.
