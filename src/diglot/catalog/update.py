@@ -46,6 +46,7 @@ from .catalogs import (
     template_files,
     theme_unit,
 )
+from .glossary import Glossary, annotate, read_glossary
 
 CACHE = "build/.cache/catalogs.json"
 LOCK = "build/.cache/update.lock"
@@ -131,6 +132,7 @@ class _Context:
         self.title = title
         self.cache = cache
         self._memories: dict[str, Memory] = {}
+        self.glossary = Glossary([])
 
     def memory(self, lang: str) -> Memory:
         if lang not in self._memories:
@@ -201,6 +203,7 @@ def _process_unit(ctx: _Context, unit: Unit, fingerprint: list) -> _Result:
                 continue
             old_text = "\n".join(old.lines)  # the text it was parsed from
         catalog, counts = merge(old, unit, lang, result.pot_date, ctx.title, memory=lambda lang=lang: ctx.memory(lang), own_rel=rel)
+        annotate(ctx.glossary, catalog.entries, unit.source_lang, lang)  # per target language: never in the .pot
         text = pofile.dump(catalog)
         if text != old_text:
             atomic_write(path, text)
@@ -280,11 +283,16 @@ def _run(root: Path, issues: list[str] | None, languages: list[str] | None) -> U
     report.problems.extend(problems)
     if problems.errors:
         return report
+    glossary = read_glossary(root, periodical.languages, report.problems)
+    if report.problems.errors:
+        return report
     languages = list(languages or [])
     title = title_of(periodical)
-    key = json.dumps([__version__, title])
+    # A glossary edit changes the comments of every catalog: it must re-merge them all.
+    key = json.dumps([__version__, title, glossary.digest] if glossary.digest else [__version__, title])
     cache = _load_cache(root, key)
     ctx = _Context(root, languages, title, cache)
+    ctx.glossary = glossary
     results: list[_Result] = []
 
     # The theme: cached on the templates' file stats.
