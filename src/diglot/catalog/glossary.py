@@ -76,13 +76,14 @@ class _Matcher:
         self.cjk = locales.is_cjk(lang)
         self.stemmer = None if self.cjk else _stemmer(lang)
         self._stems: dict[str, str] = {}
+        self._keys: dict[str, tuple[str, ...] | str] = {}
 
     def key(self, phrase: str) -> tuple[str, ...] | str:
         """The form a phrase is compared in: a string (CJK) or a tuple of stems."""
-        text = _normalize(phrase)
-        if self.cjk:
-            return "".join(text.split())
-        return tuple(self.stems(text))
+        if phrase not in self._keys:
+            text = _normalize(phrase)
+            self._keys[phrase] = "".join(text.split()) if self.cjk else tuple(self.stems(text))
+        return self._keys[phrase]
 
     def stems(self, text: str) -> list[str]:
         words = _WORD.findall(text)
@@ -96,7 +97,8 @@ class _Matcher:
 
     def prepare(self, text: str) -> tuple[str, ...] | str:
         """A text, made ready once for looking up every phrase in it."""
-        return self.key(text) if self.cjk else tuple(self.stems(_normalize(text)))
+        text = _normalize(text)
+        return "".join(text.split()) if self.cjk else tuple(self.stems(text))
 
     @staticmethod
     def contains(prepared: tuple[str, ...] | str, key: tuple[str, ...] | str) -> bool:
@@ -154,6 +156,10 @@ class Glossary:
         matcher = self.matcher(lang)
         return matcher.contains(matcher.prepare(text), matcher.key(phrase))
 
+    def contains(self, prepared: tuple[str, ...] | str, phrase: str, lang: str) -> bool:
+        """:meth:`has` on a text already made ready by ``matcher(lang).prepare``."""
+        return self.matcher(lang).contains(prepared, self.matcher(lang).key(phrase))
+
 
 def comment(term: Term, source_lang: str, target_lang: str) -> str:
     note = " ".join(term.note.split())
@@ -190,15 +196,18 @@ def findings(glossary: Glossary, source: str, translation: str, source_lang: str
     result = []
     if not glossary:
         return result
+    prepared = None
     for term in glossary.found(source, source_lang):
         approved = term.terms.get(target_lang)
         if approved is None:
             continue
+        if prepared is None:
+            prepared = glossary.matcher(target_lang).prepare(translation)
         original = term.terms[source_lang]
-        bad = next((b for b in term.forbidden.get(target_lang, ()) if glossary.has(translation, b, target_lang)), None)
+        bad = next((b for b in term.forbidden.get(target_lang, ()) if glossary.contains(prepared, b, target_lang)), None)
         if bad is not None:  # the error says what to write instead: no warning on top of it
             result.append(Finding("error", term, f"'{bad}' is a forbidden rendering of '{original}'; use '{approved}'"))
-        elif not glossary.has(translation, approved, target_lang):
+        elif not glossary.contains(prepared, approved, target_lang):
             result.append(Finding("warning", term, f"'{original}' should be translated as '{approved}' (glossary.yaml)"))
     return result
 
@@ -226,10 +235,12 @@ def read_glossary(root: Path, languages: list[str], problems: Problems) -> Gloss
     node = doc.compose(text)
     if node is None:  # empty, or a syntax error (reported)
         return Glossary([], digest)
-    items = doc.sequence(node, "glossary.yaml (a list of {<language>: term} entries)")
+    if not isinstance(node, yaml.SequenceNode):
+        doc.error(node, f"glossary.yaml must be a list of entries such as '- {{zh_Hans: 创意经济, en: creative economy}}', not {kind(node)}")
+        return Glossary([], digest)
     terms: list[Term] = []
     seen: dict[tuple[str, str], Location] = {}
-    for item in items or []:
+    for item in node.value:
         term = _read_entry(doc, item, languages)
         if term is None:
             continue
