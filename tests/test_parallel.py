@@ -61,7 +61,7 @@ def catalog_pairs(root: Path, issue_id: str = ISSUE) -> list[Pair]:
         target = right_lang if left_lang == article.source_language else left_lang
         catalog = polib.pofile(str(root / f"locale/{target}/LC_MESSAGES/{issue_id}/{article.slug}.po"))
         for entry in catalog:
-            kind = entry.comment.strip()
+            kind = entry.comment.strip().split("\n")[0]  # the block kind; glossary comments follow it
             if entry.obsolete or kind == "alt text":  # alt text is not printed
                 continue
             source, translation = printed(entry.msgid), printed(entry.msgstr)
@@ -315,7 +315,7 @@ def long_pair(tmp_path_factory) -> tuple[Path, Pair]:
     article = root / f"issues/{ISSUE}/articles/repair-as-design.md"
     catalog_path = root / f"locale/en/LC_MESSAGES/{ISSUE}/repair-as-design.po"
     catalog = polib.pofile(str(catalog_path))
-    paragraphs = [e for e in catalog if e.comment.strip() == "paragraph" and "[^" not in e.msgid]
+    paragraphs = [e for e in catalog if e.comment.strip().split("\n")[0] == "paragraph" and "[^" not in e.msgid]
     source = "".join(e.msgid for e in paragraphs) * 3
     translation = " ".join(e.msgstr for e in paragraphs) * 3
     text = article.read_text(encoding="utf-8")

@@ -124,9 +124,11 @@ def validate(ctx: Context, issues: tuple[str, ...]) -> None:
       diglot validate 2026-10    # one issue
     """
     from .catalog.catalogs import validate_catalogs
+    from .catalog.glossary import read_glossary
 
     periodical, problems = _read(ctx, issues)
     count = validate_catalogs(periodical.root, problems)
+    read_glossary(periodical.root, periodical.languages, problems)
     parity = None
     if not problems.errors:  # the parity report needs readable articles and catalogs
         from .render.parallel import report
@@ -327,6 +329,8 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
               emphasis), placeholders in theme strings, raw HTML.
     Warnings: numbers, punctuation of the wrong width, leading/trailing
               whitespace, unchanged copies of the source, odd lengths.
+    Glossary: a forbidden rendering of a glossary.yaml term is an error;
+              a translation lacking the approved one, a warning.
 
     \b
     Example:
@@ -335,8 +339,11 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
     """
     from .catalog import checks
 
+    from .catalog.glossary import read_glossary
+
     periodical, units, languages, problems = _units_and_languages(ctx, issues, lang)
-    findings = checks.run(periodical.root, units, languages, problems)
+    glossary = read_glossary(periodical.root, periodical.languages, problems)
+    findings = checks.run(periodical.root, units, languages, problems, glossary)
     echo_problems(problems)
     errors = sum(1 for f in findings if f.severity == "error") + len(problems.errors)
     warnings = sum(1 for f in findings if f.severity == "warning")

@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import locales
 from ..errors import Location, Problems
 from ..source import markdown
+from . import glossary as terminology
 from . import pofile
 from .catalogs import Unit, read_po
 
@@ -30,12 +31,13 @@ class Finding:
     location: Location
     msgid: str
     message: str
+    term: dict[str, str] | None = None  # glossary findings: the entry's term in each language
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity}: [{self.check}] {self.message}"
 
     def as_json(self) -> dict:
-        return {
+        data = {
             "check": self.check,
             "severity": self.severity,
             "path": self.location.path,
@@ -43,6 +45,9 @@ class Finding:
             "msgid": self.msgid,
             "message": self.message,
         }
+        if self.term is not None:
+            data["term"] = dict(self.term)
+        return data
 
 
 # --- inline markup -----------------------------------------------------------------
@@ -222,8 +227,9 @@ def check_entry(rel: str, entry: pofile.Entry, source_lang: str, target_lang: st
     return findings
 
 
-def run(root: Path, units: list[Unit], languages: list[str], problems: Problems) -> list[Finding]:
+def run(root: Path, units: list[Unit], languages: list[str], problems: Problems, glossary: terminology.Glossary | None = None) -> list[Finding]:
     findings: list[Finding] = []
+    glossary = glossary or terminology.Glossary([])
     for lang in languages:
         for unit in units:
             if unit.source_lang == lang:
@@ -239,4 +245,7 @@ def run(root: Path, units: list[Unit], languages: list[str], problems: Problems)
                 if entry.obsolete or not entry.translated or entry.key not in wanted:
                     continue
                 findings.extend(check_entry(rel, entry, unit.source_lang, lang, theme=unit.kind == "theme"))
+                where = Location(rel, entry.msgstr_line or entry.line, 1)
+                for found in terminology.findings(glossary, entry.msgid, entry.msgstr, unit.source_lang, lang):
+                    findings.append(Finding("glossary", found.severity, where, entry.msgid, found.message, dict(found.term.terms)))
     return findings

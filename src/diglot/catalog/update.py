@@ -47,6 +47,7 @@ from .catalogs import (
     template_files,
     theme_unit,
 )
+from .glossary import Glossary, annotate, read_glossary
 
 CACHE = "build/.cache/catalogs.json"
 LOCK = "build/.cache/update.lock"
@@ -133,6 +134,7 @@ class _Context:
         self.cache = cache
         self._memories: dict[str, Memory] = {}
         self.imported: memories.Memories | None = None  # locale/memory/*.tmx, read once in _run
+        self.glossary = Glossary([])
 
     def memory(self, lang: str) -> Memory:
         if lang not in self._memories:
@@ -204,6 +206,7 @@ def _process_unit(ctx: _Context, unit: Unit, fingerprint: list) -> _Result:
             old_text = "\n".join(old.lines)  # the text it was parsed from
         imported = ctx.imported.get(unit.source_lang, lang) if ctx.imported else None
         catalog, counts = merge(old, unit, lang, result.pot_date, ctx.title, memory=lambda lang=lang: ctx.memory(lang), own_rel=rel, imported=imported)
+        annotate(ctx.glossary, catalog.entries, unit.source_lang, lang)  # per target language: never in the .pot
         text = pofile.dump(catalog)
         if text != old_text:
             atomic_write(path, text)
@@ -283,13 +286,21 @@ def _run(root: Path, issues: list[str] | None, languages: list[str] | None) -> U
     report.problems.extend(problems)
     if problems.errors:
         return report
+    glossary = read_glossary(root, periodical.languages, report.problems)
+    if report.problems.errors:
+        return report
     languages = list(languages or [])
     title = title_of(periodical)
-    # A new or changed memory in locale/memory/ re-merges every catalog.
+    # A new or changed memory in locale/memory/ re-merges every catalog, and so does a glossary
+    # edit (it changes the comments of every catalog).
     kept_memories = memories.fingerprint(root)
-    key = json.dumps([__version__, title, kept_memories])
+    parts = [__version__, title, kept_memories]
+    if glossary.digest:
+        parts.append(glossary.digest)
+    key = json.dumps(parts)
     cache = _load_cache(root, key)
     ctx = _Context(root, languages, title, cache)
+    ctx.glossary = glossary
     if kept_memories and languages:
         ctx.imported = memories.load(root, list(periodical.languages), report.problems)
     results: list[_Result] = []
