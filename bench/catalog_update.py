@@ -16,7 +16,12 @@ It counts the fuzzy matches each produced and how many are correct (the
 changed paragraph kept the translation of the paragraph it came from, with
 that paragraph as the previous msgid), and the peak memory of diglot.
 
-    .venv/bin/python bench/catalog_update.py [--runs 5] [--babel-limit 60] [--keep DIR]
+diglot runs twice a round: without a glossary, and with a `glossary.yaml` of
+`--glossary` terms (300 by default: single words and two-word phrases of the
+archive's vocabulary, so that most messages hold some), each from catalogs
+settled in its own state; the difference is what the glossary costs.
+
+    .venv/bin/python bench/catalog_update.py [--runs 5] [--glossary 300] [--babel-limit 60] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -124,6 +129,21 @@ def edit(root: Path, rng: random.Random) -> dict[str, str]:
     return changed
 
 
+STOP = set("the a of and to in for with on by from as at into over under between among through across".split())
+
+
+def glossary_yaml(rng: random.Random, terms: int) -> str:
+    """``terms`` entries: every content word of the vocabulary, then two-word phrases of them."""
+    content = [w for w in WORDS if w not in STOP]
+    chosen = list(content)
+    while len(chosen) < terms:
+        phrase = f"{rng.choice(content)} {rng.choice(content)}"
+        if phrase not in chosen:
+            chosen.append(phrase)
+    lines = [f"- {{en: {term}, zh_Hans: {chinese(rng, rng.randint(2, 4))[:-1]}}}" for term in chosen[:terms]]
+    return "\n".join(lines) + "\n"
+
+
 def diglot(root: Path, *args: str) -> tuple[float, int]:
     """Run the diglot command line; (seconds, peak RSS in KiB of it and its workers)."""
     exe = REPO / ".venv/bin/diglot"
@@ -150,6 +170,10 @@ def restore(root: Path, source: Path) -> None:
     shutil.rmtree(root / "build/.cache", ignore_errors=True)
     if (source / "cache").exists():
         shutil.copytree(source / "cache", root / "build/.cache")
+
+
+def comments(root: Path) -> int:
+    return sum(p.read_text(encoding="utf-8").count("#. glossary: ") for p in (root / "locale").rglob("*.po"))
 
 
 def score(catalogs: list[Path], changed: dict[str, str], old_translations: dict[str, str]) -> tuple[int, int]:
@@ -206,6 +230,7 @@ def babel_update(pairs: list[tuple[Path, Path, Path]], limit: float) -> tuple[fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--glossary", type=int, default=300, help="terms in the glossary of the second diglot run")
     parser.add_argument("--babel-limit", type=float, default=60.0, help="seconds Babel may run before extrapolating")
     parser.add_argument("--keep", type=Path, help="build the archive here and keep it")
     args = parser.parse_args()
@@ -228,6 +253,14 @@ def main() -> None:
     before = work / "before"
     snapshot(root, before)
     old_catalogs = {p.relative_to(root): p.read_text(encoding="utf-8") for p in catalogs}
+    # The same catalogs settled with a glossary (its comments in them), for the runs that have one.
+    glossary = glossary_yaml(random.Random(14), args.glossary)
+    (root / "glossary.yaml").write_text(glossary, encoding="utf-8")
+    diglot(root, "update")
+    before_glossary = work / "before-glossary"
+    snapshot(root, before_glossary)
+    (root / "glossary.yaml").unlink()
+    print(f"glossary: {args.glossary} terms; with it, {comments(root)} glossary comments in the catalogs")
     changed = edit(root, rng)
     print(f"edited {len(changed)} paragraphs by one word")
 
@@ -246,26 +279,33 @@ def main() -> None:
         pairs.append((old, pot, out / (str(rel).replace("/", "__"))))
 
     # Runs alternate between diglot and msgmerge, so that both meet the same machine.
-    times, peaks, serial_times, two_times = [], [], [], []
+    times, peaks, serial_times, two_times, plain_times = [], [], [], [], []
     for _ in range(args.runs):
         restore(root, before)
+        plain_times.append(diglot(root, "update")[0])
+        restore(root, before_glossary)
+        (root / "glossary.yaml").write_text(glossary, encoding="utf-8")
         elapsed, peak = diglot(root, "update")
+        (root / "glossary.yaml").unlink()
         times.append(elapsed)
         peaks.append(peak)
         serial_times.append(msgmerge_all(pairs, 1))
         two_times.append(msgmerge_all(pairs, 2))
     full = statistics.median(times)
+    plain = statistics.median(plain_times)
     serial = statistics.median(serial_times)
     two = statistics.median(two_times)
     fuzzy, correct = score(catalogs, changed, translations)
     mm_fuzzy, mm_correct = score([p[2] for p in pairs], changed, translations)
+    (root / "glossary.yaml").write_text(glossary, encoding="utf-8")
     nochange = statistics.median(diglot(root, "update")[0] for _ in range(args.runs))
 
     babel_time, babel_done, babel_fuzzy = babel_update(pairs, args.babel_limit)
 
     print()
     print(f"{'':34}{'median s':>10}{'fuzzy':>8}{'correct':>9}")
-    print(f"{'diglot update (2 processes)':34}{full:10.3f}{fuzzy:8d}{correct:9d}")
+    print(f"{'diglot update, with the glossary':34}{full:10.3f}{fuzzy:8d}{correct:9d}")
+    print(f"{'diglot update, no glossary':34}{plain:10.3f}")
     print(f"{'diglot update, nothing changed':34}{nochange:10.3f}")
     print(f"{'msgmerge --previous, one by one':34}{serial:10.3f}{mm_fuzzy:8d}{mm_correct:9d}")
     print(f"{'msgmerge --previous, two at once':34}{two:10.3f}")
@@ -273,6 +313,7 @@ def main() -> None:
     print(f"{label:34}{babel_time:10.1f}{'':8}{'':9}   ({babel_fuzzy} fuzzy in the {babel_done} catalogs done)")
     print()
     print(f"diglot / msgmerge:                 {full / serial:.3f}x  (goal <= 0.25x; vs two msgmerge at once: {full / two:.3f}x)")
+    print(f"the glossary's cost:               {(full / plain - 1) * 100:+.1f}%  (goal <= 10%)")
     print(f"no-change diglot / msgmerge:       {nochange / serial:.3f}x  (goal <= 0.1x)")
     print(f"diglot / Babel:                    {full / babel_time:.4f}x")
     print(f"peak memory of diglot update:      {max(peaks) / 1024:.0f} MB (goal < 500 MB)")
