@@ -90,10 +90,12 @@ class _Matcher:
         if self.stemmer is None:
             return words
         cache = self._stems
-        missing = [w for w in words if w not in cache]
+        # Numbers do not inflect (and every "note 1234" would be a new word for the slow stemmer).
+        missing = {w for w in words if w not in cache and not w.isdigit()}
         if missing:  # one call for the new words: the stemmer is the slow part
-            cache.update(zip(missing, self.stemmer.stemWords(missing)))
-        return [cache[w] for w in words]
+            missing_list = sorted(missing)
+            cache.update(zip(missing_list, self.stemmer.stemWords(missing_list)))
+        return [w if w.isdigit() else cache[w] for w in words]
 
     def prepare(self, text: str) -> tuple[str, ...] | str:
         """A text, made ready once for looking up every phrase in it."""
@@ -116,6 +118,11 @@ class Glossary:
         self.digest = digest  # of the file's text; "" when there is none
         self._matchers: dict[str, _Matcher] = {}
         self._indexes: dict[str, dict] = {}
+        self._lengths: dict[str, dict] = {}
+        #: What earlier runs found, by a hash of (language, text): unchanged messages are not matched
+        #: again (``diglot update`` keeps it in build/.cache/glossary.json, with the glossary's digest).
+        self.memo: dict[str, list[int]] = {}
+        self.fresh: dict[str, list[int]] = {}  # what this process found that the memo lacked
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -140,16 +147,44 @@ class Glossary:
 
     def found(self, text: str, lang: str) -> list[Term]:
         """The entries whose ``lang`` term occurs in ``text``, in the glossary's order."""
+        key = hashlib.blake2b(f"{lang}\0{text}".encode(), digest_size=10).hexdigest()
+        numbers = self.memo.get(key)
+        if numbers is None:
+            numbers = self._find(text, lang)
+            self.memo[key] = self.fresh[key] = numbers
+        return [self.terms[n] for n in numbers]
+
+    def _find(self, text: str, lang: str) -> list[int]:
         index = self._index(lang)
         if not index:
             return []
         prepared = self.matcher(lang).prepare(text)
         hits: set[int] = set()
-        for i, first in enumerate(prepared):
-            for number, key in index.get(first, ()):
-                if number not in hits and prepared[i : i + len(key)] == key:
-                    hits.add(number)
-        return [self.terms[n] for n in sorted(hits)]
+        if isinstance(prepared, tuple):
+            # Word languages: the text's n-grams of stems, for each term length, met in sets (no
+            # Python loop over the words: a paragraph of a hundred words costs a few set operations).
+            for length, keys in self._by_length(lang).items():
+                grams = set(zip(*(prepared[i:] for i in range(length)))) if length > 1 else set(prepared)
+                for key in keys.keys() & grams:
+                    hits.update(keys[key])
+        else:
+            for i, first in enumerate(prepared):
+                for number, key in index.get(first, ()):
+                    if number not in hits and prepared[i : i + len(key)] == key:
+                        hits.add(number)
+        return sorted(hits)
+
+    def _by_length(self, lang: str) -> dict[int, dict]:
+        """Term length in words → {stems (a string for one word, a tuple for more) → [term numbers]}."""
+        cached = self._lengths.get(lang)
+        if cached is None:
+            cached = {}
+            for entries in self._index(lang).values():
+                for number, key in entries:
+                    gram = key[0] if len(key) == 1 else key
+                    cached.setdefault(len(key), {}).setdefault(gram, []).append(number)
+            self._lengths[lang] = cached
+        return cached
 
     def has(self, text: str, phrase: str, lang: str) -> bool:
         """Whether ``phrase`` (a ``lang`` phrase) occurs in ``text``, inflected or not."""

@@ -77,6 +77,7 @@ class _Result:
     unchanged: int = 0
     counts: MergeCounts = field(default_factory=MergeCounts)
     problems: Problems = field(default_factory=Problems)
+    glossary: dict[str, list[int]] = field(default_factory=dict)  # what the glossary found anew (from a worker)
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -238,7 +239,10 @@ _WORKER: _Context | None = None
 
 def _work(batch: list[tuple[Article, list]]) -> list[_Result]:
     assert _WORKER is not None
-    return [_process_article(_WORKER, article, fingerprint) for article, fingerprint in batch]
+    results = [_process_article(_WORKER, article, fingerprint) for article, fingerprint in batch]
+    if results:  # what this worker's glossary found goes back to be remembered
+        results[-1].glossary, _WORKER.glossary.fresh = _WORKER.glossary.fresh, {}
+    return results
 
 
 def _run_articles(ctx: _Context, jobs: list[tuple[Article, list]]) -> list[_Result]:
@@ -301,6 +305,7 @@ def _run(root: Path, issues: list[str] | None, languages: list[str] | None) -> U
     cache = _load_cache(root, key)
     ctx = _Context(root, languages, title, cache)
     ctx.glossary = glossary
+    glossary.memo = _load_glossary_memo(root, glossary.digest)
     if kept_memories and languages:
         ctx.imported = memories.load(root, list(periodical.languages), report.problems)
     results: list[_Result] = []
@@ -345,5 +350,31 @@ def _run(root: Path, issues: list[str] | None, languages: list[str] | None) -> U
             }
     if report.written or units != cache:
         _save_cache(root, key, units)
+    found = dict(glossary.fresh)
+    for result in results:
+        found.update(result.glossary)
+    if found:
+        _save_glossary_memo(root, glossary.digest, {**glossary.memo, **found})
     return report
+
+
+GLOSSARY_MEMO = "build/.cache/glossary.json"
+
+
+def _load_glossary_memo(root: Path, digest: str) -> dict[str, list[int]]:
+    """The terms found in messages by earlier runs with this very glossary."""
+    if not digest:
+        return {}
+    try:
+        data = json.loads((root / GLOSSARY_MEMO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data.get("hits", {}) if data.get("digest") == digest else {}
+
+
+def _save_glossary_memo(root: Path, digest: str, hits: dict[str, list[int]]) -> None:
+    try:
+        atomic_write(root / GLOSSARY_MEMO, json.dumps({"digest": digest, "hits": hits}, separators=(",", ":")))
+    except OSError:
+        pass  # a read-only publication: matching again next time costs time, not correctness
 
