@@ -17,9 +17,9 @@ changed paragraph kept the translation of the paragraph it came from, with
 that paragraph as the previous msgid), and the peak memory of diglot.
 
 diglot runs twice a round: without a glossary, and with a `glossary.yaml` of
-`--glossary` terms (300 by default: single words and two-word phrases of the
-archive's vocabulary, so that most messages hold some), each from catalogs
-settled in its own state; the difference is what the glossary costs.
+`--glossary` terms (300 by default: two-word phrases of the archive's
+vocabulary, about one a paragraph), each from catalogs settled in its own
+state; the difference is what the glossary costs.
 
     .venv/bin/python bench/catalog_update.py [--runs 5] [--glossary 300] [--babel-limit 60] [--keep DIR]
 """
@@ -133,9 +133,10 @@ STOP = set("the a of and to in for with on by from as at into over under between
 
 
 def glossary_yaml(rng: random.Random, terms: int) -> str:
-    """``terms`` entries: every content word of the vocabulary, then two-word phrases of them."""
+    """``terms`` entries, two-word phrases of the vocabulary ("river craft"): as in a real glossary, a
+    paragraph holds one or two of them (a glossary of single common words would match every one)."""
     content = [w for w in WORDS if w not in STOP]
-    chosen = list(content)
+    chosen: list[str] = []
     while len(chosen) < terms:
         phrase = f"{rng.choice(content)} {rng.choice(content)}"
         if phrase not in chosen:
