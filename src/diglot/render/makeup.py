@@ -71,6 +71,7 @@ class Item:
     box: object = None
     notes: float = 0.0  # the height of the footnotes this line calls, set at the foot of its page
     margin: float = 0.0  # the space a float keeps below it
+    count: int = 1  # lines of text it holds (a pair of the parallel edition: its longer side's)
 
 
 @dataclass
@@ -96,7 +97,7 @@ class PageFlow:
         return self.hole - (last.margin if last is not None else 0.0) - 0.5
 
     def lines(self) -> int:
-        return sum(1 for i in self.items if i.kind == "line")
+        return sum(i.count for i in self.items if i.kind == "line")
 
 
 def page_flow(page, index: int, tops: dict) -> PageFlow:
@@ -130,7 +131,8 @@ def page_flow(page, index: int, tops: dict) -> PageFlow:
             if box.height > 0:
                 # Its foot is its last line's, not its cells' padding below: what a reader sees end.
                 bottom = max((line.position_y + line.height for line in _lines(box)), default=box.position_y + box.height)
-                flow.items.append(Item("line", element, top, box.position_y, bottom, box, _row_notes(box, note_heights)))
+                count = max((len(_lines(cell)) for cell in box.children), default=1) or 1
+                flow.items.append(Item("line", element, top, box.position_y, bottom, box, _row_notes(box, note_heights), count=count))
             return
         if _is_float(element) and element is top and isinstance(box, (boxes.BlockLevelBox, boxes.TableRowBox)):
             # From the top of its margin (the space above is the figure's) to the foot of its border:
