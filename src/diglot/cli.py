@@ -338,7 +338,6 @@ def check(ctx: Context, issues: tuple[str, ...], lang: tuple[str, ...], as_json:
       diglot check --json > check.json
     """
     from .catalog import checks
-
     from .catalog.glossary import read_glossary
 
     periodical, units, languages, problems = _units_and_languages(ctx, issues, lang)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problems
-from ..source.model import Issue
 from ..source import markdown
+from ..source.model import Issue
 from .catalogs import Unit, po_rel, read_po
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")

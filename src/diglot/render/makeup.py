@@ -152,14 +152,7 @@ def page_flow(page, index: int, tops: dict) -> PageFlow:
 
 
 def _row_notes(row, note_heights: dict) -> float:
-    total, stack = 0.0, [row]
-    while stack:
-        box = stack.pop()
-        if isinstance(box, _line_type()):
-            total += sum(note_heights.get(call, 0.0) for call in _calls(box))
-            continue
-        stack.extend(getattr(box, "children", None) or [])
-    return total
+    return sum(note_heights.get(call, 0.0) for line in _lines(row) for call in _calls(line))
 
 
 def _lines(box) -> list:
@@ -323,7 +316,6 @@ def _add_class(element, name: str) -> None:
 class ArticleMakeup:
     """One article's document and what was done to it."""
 
-    root: object  # <html> of the article's own document
     article: object  # its <article>
     body: object  # the article's <div class="body">
     line_height: float
@@ -331,11 +323,7 @@ class ArticleMakeup:
     filled: int = 0
     tightened: int = 0
     pushed: int = 0
-    passes: int = 0
     notes: list[str] = field(default_factory=list)
-    rejected: set = field(default_factory=set)  # steps undone once
-    last: tuple = ()
-    _counts: tuple = (0, 0, 0)
 
     def movable(self, block) -> bool:
         """A block of the article's body, which figures may move past (not the opener, not the biographies)."""
@@ -363,21 +351,8 @@ class ArticleMakeup:
 
     # -- floats
 
-    def _try(self, key: tuple) -> bool:
-        """Whether a step may be tried (it was not undone before); remembers it as the last one."""
-        if key in self.rejected:
-            return False
-        self.last = key
-        self._counts = (self.floated, self.filled, self.tightened)
-        return True
-
     def counts(self) -> tuple:
         return (self.floated, self.filled, self.tightened, self.pushed)
-
-    def undo(self) -> None:
-        """The last step made things worse and was taken back: never try it again."""
-        self.rejected.add(self.last)
-        self.floated, self.filled, self.tightened = self._counts
 
     def float_fix(self, flows: list[PageFlow]) -> bool:
         """Move the first figure that left a hole before it past the text that fills the hole."""
@@ -396,18 +371,17 @@ class ArticleMakeup:
                 continue
             moved = {_makeup_move(i.top) for i in run}
             following = flows[n + 2] if n + 2 < len(flows) else None
-            key = (before.index, tuple(i.top.get("data-mk") for i in run))
             # A figure moves one way only: what was moved on goes no further back, and the other way round.
-            if "advanced" not in moved and self._try(("defer", *key)) and self._defer(run, page.items[:start], page, before, following):
+            if "advanced" not in moved and self._defer(run, page.items[:start], page, before, following):
                 return True
             if (
-                "deferred" not in moved and n >= 1 and self._try(("advance", *key))
+                "deferred" not in moved and n >= 1
                 and self._mentioned_by(run, flows, before) and self._advance(run, before, flows[n - 1])
             ):
                 return True
-            if self._try(("before-text", *key)) and self._before_text(run, before):
+            if self._before_text(run, before):
                 return True
-            if "tightened" not in moved and self._try(("squeeze", *key)) and self._squeeze(run, before):
+            if "tightened" not in moved and self._squeeze(run, before):
                 return True
         return False
 
@@ -449,7 +423,6 @@ class ArticleMakeup:
             if (
                 _is_row(element) and first.kind == "line" and element is first.top and self.movable(element)
                 and _makeup_move(element) != "filled" and not any(i.element is element for i in before.items)
-                and self._try(("fill", before.index, element.get("data-mk")))
             ):
                 if self._fill_pair(first, before) is not None:
                     return True
@@ -458,7 +431,6 @@ class ArticleMakeup:
                 first.kind != "line" or element is not first.top or element.tag not in _SPLITTABLE
                 or not self.movable(element) or _makeup_move(element) == "filled"
                 or any(i.element is element for i in before.items)
-                or not self._try(("fill", before.index, element.get("data-mk")))
             ):
                 continue
             lines = [i for i in page.items if i.element is element]
@@ -1005,7 +977,7 @@ class Composer:
         body = article.find(".//div[@class='body']")
         if body is None:
             body = article.find(".//tbody")
-        makeup = ArticleMakeup(None, article, body if body is not None else ET.Element("div"), self.line_height)
+        makeup = ArticleMakeup(article, body if body is not None else ET.Element("div"), self.line_height)
         lead = [ET.Element("div", {"class": "makeup-pad"})] if pad else []
         if wrapper is not None:
             holder = ET.Element(wrapper.tag, dict(wrapper.attrib))
@@ -1019,8 +991,6 @@ class Composer:
                 doc.pages[0]._makeup_pad = True
             return doc
 
-        for index, block in enumerate(makeup.body):
-            block.set("data-mk", str(index))  # a block's identity across cuts and undos
 
         doc = lay_out()
         cost = self._cost(doc, makeup)
